@@ -235,6 +235,11 @@ async function runApply(engine, opts, migrationsList) {
         message: cleanEngineMessage(failedRow.logs) ?? cleanEngineMessage(error),
         sqlstate,
       }
+    } else if (error.startsWith('P3015')) {
+      // A folder without migration.sql: name the first one (in apply order) still pending.
+      const done = new Set(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => r.migration_name))
+      const missing = migrationsList.migrationDirectories.find((d) => d.migrationFile.content.tag === 'error' && !done.has(d.path))
+      if (missing) failed = { migration: missing.path, message: cleanEngineMessage(error), sqlstate: null }
     } else {
       const m = /Migration name: (\S+)/.exec(error)
       if (m) failed = { migration: m[1], message: cleanEngineMessage(error), sqlstate: lastScriptError?.sqlstate ?? null }

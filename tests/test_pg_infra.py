@@ -23,6 +23,7 @@ import pytest
 from codemod import pgserver
 from codemod.pgserver import PostgresUnavailable, TemporaryCluster, find_pg_bin_dir
 from codemod.prisma_oracle import (
+    OracleError,
     oracle_available,
     prisma_apply,
     prisma_diagnose,
@@ -264,6 +265,21 @@ def test_oracle_orders_folders_like_prisma(pg_database: str, tmp_path: Path, ora
         "20250513_add_batch_processing",
         "20250513022650_add_projects",
     ]
+
+
+def test_oracle_names_folder_without_migration_sql(pg_database: str, tmp_path: Path, oracle: None) -> None:
+    mig = write_tree(tmp_path, {"20240102000000_ok": 'CREATE TABLE "A" (id INT);\n'})
+    (mig / "20240101000000_empty").mkdir()
+    verdict = prisma_apply(pg_database, mig)
+    assert not verdict.ok and verdict.applied == []
+    assert verdict.failed_migration == "20240101000000_empty"
+    assert verdict.error is not None and verdict.error.startswith("P3015")
+
+
+def test_oracle_unreachable_database_raises(tmp_path: Path, oracle: None) -> None:
+    mig = write_tree(tmp_path, {"20240101000000_a": "SELECT 1;\n"})
+    with pytest.raises(OracleError, match="reach database server"):
+        prisma_apply("postgresql://postgres@127.0.0.1:1/postgres", mig, timeout=60)
 
 
 def test_oracle_bytes_order_for_old_prisma(pg_cluster: TemporaryCluster, tmp_path: Path, oracle: None) -> None:
