@@ -1,0 +1,183 @@
+"""The command line: parse options, call the library, pick a renderer, set the exit code.
+
+Exit codes: 0 nothing wrong (or everything fixed), 1 errors remain, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+import transforms
+from codemod.engine import AnalyseOptions, Analysis, analyse, make_plan
+from codemod.errors import CodemodError
+from codemod.report import findings_text, summary, verbose_stats
+from codemod.render.changes import file_changes
+from codemod.render.diff import unified_diff
+from codemod.render.write import write_patch, write_plan
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Repairs broken Prisma migration trees: finds what will fail by replaying the schema, and rewrites it.",
+)
+
+
+class OrderOption(str, Enum):
+    locale = "locale"
+    bytes = "bytes"
+
+
+class ColorOption(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+PathArgument = Annotated[
+    Path, typer.Argument(help="Project root, prisma directory or migrations directory.", show_default=False)
+]
+OrderOpt = Annotated[
+    OrderOption,
+    typer.Option("--order", help="Folder order: locale (Prisma ≥ 6.6, localeCompare) or bytes (older Prisma)."),
+]
+SelectOpt = Annotated[Optional[list[str]], typer.Option("--select", help="Only these transform codes (repeat or comma-separate).")]
+IgnoreOpt = Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these transform codes (repeat or comma-separate).")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print replay statistics.")]
+
+
+def _codes(values: list[str] | None) -> frozenset[str] | None:
+    if values is None:
+        return None
+    return frozenset(code.strip() for value in values for code in value.split(",") if code.strip())
+
+
+def _options(order: OrderOption, select: list[str] | None, ignore: list[str] | None) -> AnalyseOptions:
+    return AnalyseOptions(order=order.value, select=_codes(select), ignore=_codes(ignore) or frozenset())
+
+
+def _fail(error: CodemodError) -> None:
+    typer.echo(f"codemod: {error.one_line()}", err=True)
+    raise typer.Exit(error.exit_code)
+
+
+def _analyse(path: Path, options: AnalyseOptions, verbose: bool) -> Analysis:
+    try:
+        analysis = analyse(path, options)
+    except CodemodError as error:
+        _fail(error)
+        raise  # unreachable: _fail exits
+    if verbose:
+        typer.echo(verbose_stats(analysis), err=True)
+    return analysis
+
+
+@app.command()
+def check(
+    path: PathArgument = Path("."),
+    order: OrderOpt = OrderOption.locale,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Report what will fail, as path:line:col code message, grouped by migration. Exit 1 on any error."""
+    analysis = _analyse(path, _options(order, select, ignore), verbose)
+    typer.echo(findings_text(analysis.findings), nl=False)
+    typer.echo(summary(analysis))
+    raise typer.Exit(1 if analysis.count("error") else 0)
+
+
+@app.command()
+def apply(
+    path: PathArgument = Path("."),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print unified diffs of every change; write nothing.")] = False,
+    in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite files in place and rename folders (default: _fixed variants).")] = False,
+    patch: Annotated[Optional[Path], typer.Option("--patch", help="Write a git-style patch of the in-place rewrite to FILE; change nothing else.")] = None,
+    backup_dir: Annotated[Optional[Path], typer.Option("--backup-dir", help="Where originals go (default: .codemod-backup/<time> beside the migrations directory).")] = None,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes marked unsafe (renames of folders whose order is already stable).")] = False,
+    color: Annotated[ColorOption, typer.Option("--color", help="Colour diffs: auto (on a terminal), always, never.")] = ColorOption.auto,
+    order: OrderOpt = OrderOption.locale,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Rewrite the tree: `_fixed` variants (default), --in-place, a --patch file, or a --dry-run diff."""
+    analysis = _analyse(path, _options(order, select, ignore), verbose)
+    plan = make_plan(analysis, unsafe_fixes=unsafe_fixes)
+    mode = "in-place" if in_place or patch is not None else "fixed"
+    changes = file_changes(plan, mode)
+    remaining = [f for f in plan.findings if f not in plan.applied and f.severity != "note"]
+    for problem in plan.problems:
+        typer.echo(f"codemod: {problem}", err=True)
+    if dry_run or patch is not None:
+        text = unified_diff(changes)
+        if patch is not None:
+            try:
+                write_patch(patch, text)
+            except CodemodError as error:
+                _fail(error)
+            typer.echo(f"wrote {patch} ({len(changes)} file{'s' * (len(changes) != 1)})", err=True)
+        else:
+            use_color = color == ColorOption.always or (color == ColorOption.auto and sys.stdout.isatty())
+            typer.echo(unified_diff(changes, use_color), nl=False)
+    else:
+        try:
+            report = write_plan(plan, mode, backup_dir)
+        except CodemodError as error:
+            _fail(error)
+            raise
+        for action in report.actions:
+            typer.echo(action)
+        if report.backup is not None:
+            typer.echo(f"originals backed up in {report.backup}")
+    _explain_outcome(plan, changes, remaining, dry_run or patch is not None)
+    raise typer.Exit(1 if any(f.severity == "error" for f in remaining) or plan.problems else 0)
+
+
+def _explain_outcome(plan, changes, remaining, dry: bool) -> None:
+    verb = "would change" if dry else "changed"
+    for old, new in sorted(plan.renames.items()):
+        typer.echo(
+            f"note: {old} is renamed to {new}: its row in _prisma_migrations no longer matches; "
+            "run `codemod resolve` (or `prisma migrate resolve`) on deployed databases",
+            err=True,
+        )
+    if remaining:
+        typer.echo(findings_text(remaining), nl=False, err=True)
+    typer.echo(
+        f"{len(plan.applied)} fix{'es' * (len(plan.applied) != 1)} applied; {verb} {len(changes)} migration{'s' * (len(changes) != 1)}; "
+        f"{sum(1 for f in remaining if f.severity == 'error')} error(s) left for a human",
+        err=True,
+    )
+
+
+@app.command("list-transforms")
+def list_transforms() -> None:
+    """The transform catalogue: code, usual severity, summary."""
+    width = max(len(module.CODE) for module in transforms.ALL)
+    for module in transforms.ALL:
+        typer.echo(f"{module.CODE:<{width}}  {module.SEVERITY:<7}  {module.SUMMARY}")
+
+
+@app.command()
+def explain(code: Annotated[str, typer.Argument(help="A transform code, e.g. duplicate-create.")]) -> None:
+    """Print a transform's documentation: what it finds, why it breaks, what the fix does, an example."""
+    module = transforms.BY_CODE.get(code)
+    if module is None:
+        known = ", ".join(sorted(transforms.BY_CODE))
+        typer.echo(f"codemod: unknown transform code {code!r} (known: {known})", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{module.CODE}: {module.SUMMARY}\n")
+    typer.echo((module.__doc__ or "").strip())
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

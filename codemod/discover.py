@@ -1,0 +1,102 @@
+"""Find a migrations tree, its provider, and the order in which Prisma applies its folders.
+
+Prisma ≥ 6.6 sorts folder names with JavaScript's ``localeCompare``; older Prisma sorted bytes.
+Both orders are offered because a deployed database applied its tree in one of them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from codemod.collation import byte_order_key, locale_compare_key
+from codemod.errors import CodemodError
+
+Order = Literal["locale", "bytes"]
+ORDERS: tuple[Order, ...] = ("locale", "bytes")
+
+LOCK_FILE = "migration_lock.toml"
+MIGRATION_FILE = "migration.sql"
+
+# Prisma provider → sqlglot dialect.
+PROVIDER_DIALECTS: dict[str, str] = {
+    "postgresql": "postgres",
+    "postgres": "postgres",
+    "cockroachdb": "postgres",
+    "mysql": "mysql",
+    "sqlite": "sqlite",
+    "sqlserver": "tsql",
+}
+DEFAULT_PROVIDER = "postgresql"
+
+
+def find_migrations_dir(path: Path) -> Path:
+    """Accept a migrations directory, a project root, or a ``prisma`` directory."""
+    if not path.exists():
+        raise CodemodError("no such file or directory", path)
+    if not path.is_dir():
+        raise CodemodError("not a directory (give a project root or a migrations directory)", path)
+    if _looks_like_migrations_dir(path):
+        return path
+    for candidate in (path / "prisma" / "migrations", path / "migrations"):
+        if candidate.is_dir():
+            return candidate
+    raise CodemodError(
+        f"no Prisma migrations here (looked for {LOCK_FILE}, migration folders, prisma/migrations)", path
+    )
+
+
+def _looks_like_migrations_dir(path: Path) -> bool:
+    if (path / LOCK_FILE).is_file():
+        return True
+    try:
+        return any(child.is_dir() and (child / MIGRATION_FILE).is_file() for child in path.iterdir())
+    except OSError as error:
+        raise CodemodError(f"cannot list directory: {error.strerror}", path) from error
+
+
+def read_provider(migrations_dir: Path) -> str:
+    """The provider named in ``migration_lock.toml`` (PostgreSQL when there is no lock file)."""
+    lock = migrations_dir / LOCK_FILE
+    if not lock.is_file():
+        return DEFAULT_PROVIDER
+    try:
+        data = tomllib.loads(lock.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise CodemodError(f"cannot read the lock file: {error}", lock) from error
+    provider = data.get("provider")
+    if not isinstance(provider, str):
+        raise CodemodError("no provider in the lock file", lock)
+    if provider not in PROVIDER_DIALECTS:
+        known = ", ".join(sorted(PROVIDER_DIALECTS))
+        raise CodemodError(f"unknown provider {provider!r} (known: {known})", lock)
+    return provider
+
+
+def list_migration_folders(migrations_dir: Path) -> tuple[list[Path], list[Path]]:
+    """Every sub-directory is a migration to Prisma; other entries are stray files it ignores."""
+    folders: list[Path] = []
+    strays: list[Path] = []
+    try:
+        entries = list(migrations_dir.iterdir())
+    except OSError as error:
+        raise CodemodError(f"cannot list directory: {error.strerror}", migrations_dir) from error
+    for entry in entries:
+        if entry.is_dir():
+            folders.append(entry)
+        elif entry.name != LOCK_FILE:
+            strays.append(entry)
+    return folders, sorted(strays)
+
+
+def sort_names(names: list[str], order: Order) -> list[str]:
+    key = locale_compare_key if order == "locale" else byte_order_key
+    return sorted(names, key=key)
+
+
+def order_disagreements(names: list[str]) -> set[str]:
+    """Names whose position differs between the locale order and the byte order."""
+    by_locale = sort_names(names, "locale")
+    by_bytes = sort_names(names, "bytes")
+    return {a for a, b in zip(by_locale, by_bytes) if a != b}

@@ -1,0 +1,142 @@
+"""The data that flows through the pipeline: trees, migrations, statements, findings and fixes.
+
+Spans are byte offsets into a file's original bytes (end exclusive), so a plan that edits
+nothing reproduces every byte, and an edit touches only the bytes it names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import accumulate
+from pathlib import Path
+from typing import Literal
+
+from sqlglot import exp
+from sqlglot.tokens import Token
+
+Severity = Literal["error", "warning", "note"]
+SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "note": 2}
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Byte offsets [start, end) into a file's original bytes."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class Statement:
+    """One SQL statement of a migration file, with its exact place in the file."""
+
+    migration: "Migration"
+    index: int
+    span: Span
+    char_start: int
+    char_end: int
+    tokens: list[Token]
+    expression: exp.Expression | None
+    line: int
+    col: int
+
+    @property
+    def text(self) -> str:
+        return self.migration.text[self.char_start : self.char_end]
+
+    @property
+    def opaque(self) -> bool:
+        """True when sqlglot could not model the statement (kept verbatim, read from tokens)."""
+        return self.expression is None or isinstance(self.expression, exp.Command)
+
+
+@dataclass
+class Migration:
+    """A migration folder and its ``migration.sql``, kept byte for byte."""
+
+    name: str
+    folder: Path
+    sql_path: Path
+    raw: bytes
+    text: str
+    bom: bool
+    newline: str
+    statements: list[Statement] = field(default_factory=list)
+    position: int = 0
+    _byte_offsets: list[int] | None = field(default=None, repr=False)
+
+    def byte_offset(self, char_offset: int) -> int:
+        """Byte offset in ``raw`` of a character offset in ``text``."""
+        prefix = 3 if self.bom else 0
+        if self._byte_offsets is None:
+            if self.text.isascii():
+                return prefix + char_offset
+            self._byte_offsets = list(accumulate((len(c.encode("utf-8")) for c in self.text), initial=0))
+        return prefix + self._byte_offsets[char_offset]
+
+    def line_col(self, char_offset: int) -> tuple[int, int]:
+        line = self.text.count("\n", 0, char_offset) + 1
+        line_start = self.text.rfind("\n", 0, char_offset) + 1
+        return line, char_offset - line_start + 1
+
+
+@dataclass
+class MigrationTree:
+    """A migrations directory in the order Prisma applies it."""
+
+    root: Path
+    provider: str
+    dialect: str
+    order: str
+    migrations: list[Migration]
+    stray_entries: list[Path] = field(default_factory=list)
+
+    def by_name(self, name: str) -> Migration:
+        for migration in self.migrations:
+            if migration.name == name:
+                return migration
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the bytes ``span`` of ``migration``'s file with ``text`` (encoded as the file is)."""
+
+    migration: str
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
+class Rename:
+    """Rename a migration folder (its identity in ``_prisma_migrations`` changes with it)."""
+
+    old: str
+    new: str
+
+
+@dataclass
+class Fix:
+    """What a finding's repair consists of; empty lists mean nothing to change."""
+
+    description: str
+    edits: list[Edit] = field(default_factory=list)
+    renames: list[Rename] = field(default_factory=list)
+    unsafe: bool = False
+
+
+@dataclass
+class Finding:
+    """A problem found by a transform, located at a statement (or a whole migration)."""
+
+    code: str
+    severity: Severity
+    migration: str
+    path: Path
+    line: int
+    col: int
+    message: str
+    fix: Fix | None = None
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"

@@ -1,0 +1,1 @@
+"""Renderers: the only stage that writes (diffs, patches, rewritten trees)."""

@@ -1,0 +1,69 @@
+"""A plan seen as file changes: which ``migration.sql`` moves where and what its bytes become."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from codemod.discover import MIGRATION_FILE
+from codemod.plan import Plan
+
+Mode = Literal["fixed", "in-place"]
+FIXED_SUFFIX = "_fixed"
+
+
+@dataclass
+class FileChange:
+    migration: str
+    old_folder: str
+    new_folder: str
+    old_path: Path
+    new_path: Path
+    old: bytes
+    new: bytes
+
+    @property
+    def renamed(self) -> bool:
+        return self.old_folder != self.new_folder
+
+    @property
+    def edited(self) -> bool:
+        return self.old != self.new
+
+
+def target_folder(plan: Plan, name: str, mode: Mode) -> str:
+    """Folder name after the plan: renamed, and suffixed ``_fixed`` when the content changes."""
+    new = plan.new_name(name)
+    if mode == "fixed" and name in plan.contents:
+        new += FIXED_SUFFIX
+    return new
+
+
+def file_changes(plan: Plan, mode: Mode) -> list[FileChange]:
+    changes = []
+    root = plan.tree.root
+    for migration in plan.changed_migrations():
+        new_folder = target_folder(plan, migration.name, mode)
+        changes.append(
+            FileChange(
+                migration.name,
+                migration.name,
+                new_folder,
+                root / migration.name / MIGRATION_FILE,
+                root / new_folder / MIGRATION_FILE,
+                migration.raw,
+                plan.contents.get(migration.name, migration.raw),
+            )
+        )
+    return changes
+
+
+def display_path(path: Path) -> str:
+    """Paths relative to the working directory when the tree is under it (as ``git apply`` wants)."""
+    absolute = path.absolute()
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return os.path.relpath(absolute, Path.cwd()).replace(os.sep, "/")

@@ -1,0 +1,65 @@
+"""Build a :class:`MigrationTree`: discover, load, split and parse, in Prisma's order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlglot.dialects.dialect import Dialect
+
+from codemod.discover import (
+    MIGRATION_FILE,
+    PROVIDER_DIALECTS,
+    Order,
+    find_migrations_dir,
+    list_migration_folders,
+    read_provider,
+    sort_names,
+)
+from codemod.errors import CodemodError
+from codemod.load import decode, detect_newline, read_bytes
+from codemod.model import Migration, MigrationTree, Span, Statement
+from codemod.parse import parse_statement
+from codemod.split import split_tokens, tokenize
+
+
+def load_tree(path: Path, order: Order = "locale") -> MigrationTree:
+    migrations_dir = find_migrations_dir(path)
+    provider = read_provider(migrations_dir)
+    dialect_name = PROVIDER_DIALECTS[provider]
+    dialect = Dialect.get_or_raise(dialect_name)
+    folders, strays = list_migration_folders(migrations_dir)
+    if not folders:
+        raise CodemodError("no migration folders in this directory", migrations_dir)
+    by_name = {folder.name: folder for folder in folders}
+    migrations = []
+    for position, name in enumerate(sort_names(list(by_name), order)):
+        migration = load_migration(by_name[name], dialect)
+        migration.position = position
+        migrations.append(migration)
+    return MigrationTree(migrations_dir, provider, dialect_name, order, migrations, strays)
+
+
+def load_migration(folder: Path, dialect: Dialect) -> Migration:
+    sql_path = folder / MIGRATION_FILE
+    if not sql_path.is_file():
+        raise CodemodError(
+            f"migration folder has no {MIGRATION_FILE} (Prisma stops with P3015)", folder
+        )
+    raw = read_bytes(sql_path)
+    text, bom = decode(raw, sql_path)
+    migration = Migration(folder.name, folder, sql_path, raw, text, bom, detect_newline(text))
+    migration.statements = split_statements(migration, dialect)
+    return migration
+
+
+def split_statements(migration: Migration, dialect: Dialect) -> list[Statement]:
+    tokens = tokenize(dialect, migration.text, migration)
+    statements = []
+    for index, raw in enumerate(split_tokens(tokens)):
+        expression = parse_statement(dialect, raw.tokens, migration.text)
+        span = Span(migration.byte_offset(raw.char_start), migration.byte_offset(raw.char_end))
+        line, col = migration.line_col(raw.char_start)
+        statements.append(
+            Statement(migration, index, span, raw.char_start, raw.char_end, raw.tokens, expression, line, col)
+        )
+    return statements

@@ -1,0 +1,159 @@
+"""Migration folder names that are not 14-digit timestamps.
+
+What it finds: folders whose name does not start with ``YYYYMMDDHHMMSS_`` (``^\\d{14}_``), such
+as ``20250513_add_batch_processing`` or ``01_init``.
+
+Why it breaks: Prisma applies folders in name order, and that order depends on the Prisma
+version: Prisma ≥ 6.6 compares names with ``localeCompare`` (``_`` sorts before digits), older
+Prisma compared bytes (``_`` after digits). ``20250513_add_batch_processing`` runs before
+``20250513022650_add_projects`` on one and after it on the other. Where the two orders disagree
+for a tree the finding is an error; elsewhere it is a note about the convention.
+
+What the fix does: renames each such folder to a unique 14-digit timestamp taken from the date in
+its name where there is one, keeping the order in which Prisma applies the tree today (the order
+that deployed databases followed), so that afterwards the tree sorts the same under both orders.
+A rename changes the migration's name in ``_prisma_migrations``: deployed databases must be told
+(``codemod resolve`` or ``prisma migrate resolve``). On a tree whose orders agree the rename is an
+unsafe fix, applied only with ``--unsafe-fixes``.
+
+Example::
+
+    20250507030812_init                 20250507030812_init
+    20250513_add_batch_processing   →   20250513000000_add_batch_processing
+    20250513_add_error_handling     →   20250513000001_add_error_handling
+    20250513022650_add_projects         20250513022650_add_projects
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from codemod.context import Context
+from codemod.discover import order_disagreements
+from codemod.model import Finding, Fix, Rename
+
+CODE = "timestamp-name"
+SUMMARY = "Migration folder name is not a 14-digit timestamp, so its order can depend on the Prisma version"
+SEVERITY = "error"
+
+CONVENTION = re.compile(r"^\d{14}_")
+_LEADING_NUMBER = re.compile(r"^(\d+)[_\-. ]*")
+_STAMP = "%Y%m%d%H%M%S"
+FALLBACK_START = datetime(2000, 1, 1)
+
+
+def find(context: Context) -> list[Finding]:
+    names = [migration.name for migration in context.tree.migrations]
+    odd = [name for name in names if not CONVENTION.match(name)]
+    if not odd:
+        return []
+    disagreeing = order_disagreements(names)
+    renames, blocked = plan_renames(names)
+    ambiguous = bool(disagreeing)
+    findings = []
+    for migration in context.tree.migrations:
+        name = migration.name
+        if name not in odd:
+            continue
+        if name in blocked:
+            message = f"{name!r} is not a 14-digit timestamp, and no timestamp fits between its neighbours; rename it by hand"
+            findings.append(context.migration_finding(CODE, "error" if ambiguous else "note", migration, message))
+            continue
+        new = renames[name]
+        identity = "; Prisma will see a new migration name: tell deployed databases (codemod resolve)"
+        if ambiguous:
+            moved = " (its place changes with the Prisma version)" if name in disagreeing else ""
+            message = (
+                f"{name!r} is not a 14-digit timestamp and this tree sorts differently under Prisma < 6.6 "
+                f"and ≥ 6.6{moved}; fix: rename to {new!r}{identity}"
+            )
+            fix = Fix(f"rename to {new}", renames=[Rename(name, new)])
+            findings.append(context.migration_finding(CODE, "error", migration, message, fix))
+        else:
+            message = f"{name!r} is not a 14-digit timestamp (order is the same under every Prisma version); unsafe fix: rename to {new!r}{identity}"
+            fix = Fix(f"rename to {new}", renames=[Rename(name, new)], unsafe=True)
+            findings.append(context.migration_finding(CODE, "note", migration, message, fix))
+    return findings
+
+
+def plan_renames(names_in_order: list[str]) -> tuple[dict[str, str], set[str]]:
+    """New names for the non-conforming folders that keep the given order; and those that cannot."""
+    renames: dict[str, str] = {}
+    blocked: set[str] = set()
+    previous: datetime | None = None
+    for index, name in enumerate(names_in_order):
+        if CONVENTION.match(name):
+            previous = _parse(name[:14]) or previous
+            continue
+        upper = _next_conforming(names_in_order, index)
+        stamp = _choose(name, previous, upper, names_in_order, index)
+        if stamp is None:
+            blocked.add(name)
+            continue
+        renames[name] = f"{stamp.strftime(_STAMP)}_{_suffix(name)}"
+        previous = stamp
+    return renames, blocked
+
+
+def _choose(
+    name: str, previous: datetime | None, upper: datetime | None, names: list[str], index: int
+) -> datetime | None:
+    floor = previous + timedelta(seconds=1) if previous is not None else None
+    candidate = _date_in_name(name)
+    if candidate is None or (floor is not None and candidate < floor):
+        candidate = floor
+    if candidate is None:  # first folders of the tree and no date: count back from the next timestamp
+        if upper is not None:
+            candidate = upper - timedelta(seconds=_upper_index(names, index) - index)
+        else:
+            candidate = FALLBACK_START
+    if upper is not None and candidate >= upper:
+        return None
+    return candidate
+
+
+def _upper_index(names: list[str], index: int) -> int:
+    for later in range(index + 1, len(names)):
+        if CONVENTION.match(names[later]):
+            return later
+    return len(names)
+
+
+def _next_conforming(names: list[str], index: int) -> datetime | None:
+    for later in names[index + 1 :]:
+        if CONVENTION.match(later):
+            stamp = _parse(later[:14])
+            if stamp is not None:
+                return stamp
+    return None
+
+
+def _parse(digits: str) -> datetime | None:
+    try:
+        return datetime.strptime(digits, _STAMP)
+    except ValueError:
+        return None
+
+
+def _date_in_name(name: str) -> datetime | None:
+    """``20250513_x`` → 2025-05-13 00:00:00; also ``YYYYMMDDHH`` and ``YYYYMMDDHHMM`` prefixes."""
+    match = _LEADING_NUMBER.match(name)
+    if not match:
+        return None
+    digits = match.group(1)
+    for length, pattern in ((12, "%Y%m%d%H%M"), (10, "%Y%m%d%H"), (8, "%Y%m%d")):
+        if len(digits) == length:
+            try:
+                stamp = datetime.strptime(digits, pattern)
+            except ValueError:
+                return None
+            return stamp if 1990 <= stamp.year <= 2100 else None
+    return None
+
+
+def _suffix(name: str) -> str:
+    match = _LEADING_NUMBER.match(name)
+    rest = name[match.end() :] if match else name
+    rest = re.sub(r"\s+", "_", rest.strip())
+    return rest or "migration"
