@@ -83,6 +83,8 @@ def replay_tree(tree: MigrationTree, dialect: Dialect) -> Replay:
 class _Replayer:
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
+        # SQLite checks a foreign key's target only when rows are written, never at CREATE time.
+        self.checks_reference_targets = type(dialect).__name__.lower() != "sqlite"
         self.state = SchemaState()
         self.reports: list[StatementReport] = []
         self.creation_log: dict[tuple[str, object], list[StatementReport]] = {}
@@ -182,7 +184,7 @@ class _Replayer:
                     constraint = self._constraint_def(item)
                     if constraint is not None:
                         constraints[constraint.name or f"#{len(constraints)}"] = constraint
-                        if constraint.references and constraint.references != name:
+                        if constraint.references and constraint.references != name and self.checks_reference_targets:
                             self._require("table", constraint.references)
         if node.expression is not None:  # CREATE TABLE … AS
             columns = None
@@ -193,7 +195,7 @@ class _Replayer:
             for constraint in constraints.values():
                 if constraint.kind in ("p", "u") and constraint.name:
                     self.state.indexes[QName(name.schema, constraint.name)] = IndexState(
-                        QName(name.schema, constraint.name), name, None, new.created_by
+                        QName(name.schema, constraint.name), name, None, new.created_by, constraint.columns
                     )
         elif existing is not None and not if_not_exists and existing.columns is not None and columns:
             for column_name, column in columns.items():  # keep the author's intent: the delta lands
@@ -204,7 +206,7 @@ class _Replayer:
     def _inline_references(self, column: exp.ColumnDef, table: QName) -> None:
         for reference in column.find_all(exp.Reference):
             referenced = _reference_table(reference)
-            if referenced and referenced != table:
+            if referenced and referenced != table and self.checks_reference_targets:
                 self._require("table", referenced)
 
     def _column_def(self, node: exp.ColumnDef) -> ColumnDef:
@@ -249,7 +251,7 @@ class _Replayer:
         if reference is not None:
             references = _reference_table(reference)
         signature = body.sql(self.dialect)
-        return ConstraintDef(name, kind, signature, node.sql(self.dialect), references)
+        return ConstraintDef(name, kind, signature, node.sql(self.dialect), references, _column_names(body))
 
     def _create_type(self, node: exp.Create) -> None:
         name = table_qname(node.this)
@@ -280,7 +282,8 @@ class _Replayer:
         name = QName(table.schema, index_name)
         params = index.args.get("params")
         signature = f"{'UNIQUE ' if node.args.get('unique') else ''}{table}{params.sql(self.dialect) if params else ''}"
-        new = IndexState(name, table, signature, self.report.statement if self.report else None)
+        columns = _column_names(params) if params is not None else frozenset()
+        new = IndexState(name, table, signature, self.report.statement if self.report else None, columns)
         existing = self.state.indexes.get(name)
         if self._creating("index", name, f"index {name}", new, existing, if_not_exists):
             self.state.indexes[name] = new
@@ -350,7 +353,9 @@ class _Replayer:
             table.constraints[key_name] = constraint
             if constraint.kind in ("p", "u") and constraint.name:
                 index_name = QName(table.name.schema, constraint.name)
-                self.state.indexes[index_name] = IndexState(index_name, table.name, None, table.created_by)
+                self.state.indexes[index_name] = IndexState(
+                    index_name, table.name, None, self.report.statement if self.report else None, constraint.columns
+                )
 
     def _alter_drop(self, table: TableState, action: exp.Drop) -> None:
         kind = (action.args.get("kind") or "").upper()
@@ -361,8 +366,8 @@ class _Replayer:
             if kind == "CONSTRAINT":
                 table.constraints.pop(name, None)
                 self.state.indexes.pop(QName(table.name.schema, name), None)
-            elif table.columns is not None:
-                table.columns.pop(name, None)
+            else:
+                self.state.drop_column(table, name)
 
     def _rename_column(self, table: TableState, old: str | None, new: str | None) -> None:
         if table.columns is None or not old or not new or old not in table.columns:
@@ -408,7 +413,7 @@ class _Replayer:
             if kind == "TABLE":
                 self.state.drop_table(name)
             elif kind in ("VIEW", "MATERIALIZED VIEW"):
-                self.state.views.discard(name)
+                self.state.drop_view(name)
             elif kind == "INDEX":
                 self.state.indexes.pop(name, None)
             elif kind == "TYPE":
@@ -468,6 +473,16 @@ def _snapshot(existing: object | None) -> object | None:
     if isinstance(existing, TypeState):
         return replace(existing, values=list(existing.values) if existing.values is not None else None)
     return existing
+
+
+def _column_names(node: exp.Expression) -> frozenset[str]:
+    """Columns a constraint or index uses (the referenced side of a foreign key excluded)."""
+    names = set()
+    for found in node.find_all(exp.Identifier):
+        if found.find_ancestor(exp.Reference) is None:
+            names.add(identifier_name(found) or "")
+    names.discard("")
+    return frozenset(names)
 
 
 def _reference_table(reference: exp.Reference) -> QName | None:

@@ -40,6 +40,7 @@ class ConstraintDef:
     signature: str
     sql: str
     references: QName | None = None
+    columns: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -63,6 +64,7 @@ class IndexState:
     table: QName | None
     signature: str | None
     created_by: Statement | None = None
+    columns: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -79,10 +81,26 @@ class SchemaState:
         return name in self.tables or name in self.views or name in self.indexes
 
     def drop_table(self, name: QName) -> None:
-        table = self.tables.pop(name, None)
-        if table is None:
-            return
-        for index_name in [key for key, index in self.indexes.items() if index.table == name]:
+        if self.tables.pop(name, None) is not None:
+            self._drop_indexes_of(name)
+
+    def drop_view(self, name: QName) -> None:
+        """Materialized views carry indexes; they go with the view."""
+        if name in self.views:
+            self.views.discard(name)
+            self._drop_indexes_of(name)
+
+    def drop_column(self, table: TableState, column: str) -> None:
+        """PostgreSQL drops the indexes and constraints that use a dropped column."""
+        if table.columns is not None:
+            table.columns.pop(column, None)
+        for name in [key for key, constraint in table.constraints.items() if column in constraint.columns]:
+            del table.constraints[name]
+        for key in [key for key, index in self.indexes.items() if index.table == table.name and column in index.columns]:
+            del self.indexes[key]
+
+    def _drop_indexes_of(self, relation: QName) -> None:
+        for index_name in [key for key, index in self.indexes.items() if index.table == relation]:
             del self.indexes[index_name]
 
     def rename_table(self, old: QName, new: QName) -> None:

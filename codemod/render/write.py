@@ -107,3 +107,19 @@ def write_patch(path: Path, text: str) -> None:
     if not path.parent.is_dir():
         raise CodemodError("directory does not exist", path.parent)
     _atomic_write(path, text.encode("utf-8"))
+
+
+def copy_rewritten_tree(plan: Plan, mode: Mode, destination: Path) -> Path:
+    """The tree as the plan would leave it, written to a new directory (for verification).
+
+    The original tree is untouched; ``destination`` must not exist yet.
+    """
+    root = plan.tree.root
+    shutil.copytree(root, destination)
+    for change in file_changes(plan, mode):
+        source, target = destination / change.old_folder, destination / change.new_folder
+        if change.edited:
+            _atomic_write(source / MIGRATION_FILE, change.new)
+        if change.renamed:
+            os.rename(source, target)
+    return destination
