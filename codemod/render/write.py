@@ -7,6 +7,8 @@ so a rewrite never loses a user's file.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -20,6 +22,7 @@ from codemod.plan import Plan
 from codemod.render.changes import Mode, file_changes
 
 BACKUP_DIR_NAME = ".codemod-backup"
+MANIFEST_NAME = "manifest.json"  # what apply did (old → new name, checksums), read by `codemod status`/`resolve`
 
 
 @dataclass
@@ -49,6 +52,7 @@ def write_plan(plan: Plan, mode: Mode, backup_dir: Path | None = None) -> WriteR
     report.backup = backup
     for change in changes:  # 1. back up every folder that changes
         shutil.copytree(root / change.old_folder, backup / change.old_folder, dirs_exist_ok=True)
+    _write_manifest(backup, root, mode, changes)
     staging = Path(tempfile.mkdtemp(prefix=".codemod-staging-", dir=root.parent))
     try:
         for change in changes:  # 2. stage new folders outside the tree
@@ -76,6 +80,21 @@ def write_plan(plan: Plan, mode: Mode, backup_dir: Path | None = None) -> WriteR
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+def _write_manifest(backup: Path, root: Path, mode: Mode, changes: list) -> None:
+    """Record old name → new name with the SHA-256 checksums Prisma stores, beside the originals."""
+    entries = [
+        {
+            "old": change.old_folder,
+            "new": change.new_folder,
+            "old_checksum": hashlib.sha256(change.old).hexdigest(),
+            "new_checksum": hashlib.sha256(change.new).hexdigest(),
+        }
+        for change in changes
+    ]
+    document = {"tool": "codemod", "version": 1, "migrations_dir": str(root.absolute()), "mode": mode, "changes": entries}
+    _atomic_write(backup / MANIFEST_NAME, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
 
 
 def _refuse_collisions(root: Path, changes: list) -> None:
