@@ -228,7 +228,8 @@ class _Replayer:
             # Recorded either way; a missing type only matters when a later migration creates it
             # (extension types such as citext or vector are never created by a migration).
             self._require("type", type_ref)
-        return ColumnDef(name, type_sql, not_null, default_sql, node.sql(self.dialect), type_ref)
+        statement = self.report.statement if self.report else None
+        return ColumnDef(name, type_sql, not_null, default_sql, node.sql(self.dialect), type_ref, statement)
 
     def _constraint_def(self, node: exp.Expression) -> ConstraintDef | None:
         name = None
@@ -251,7 +252,8 @@ class _Replayer:
         if reference is not None:
             references = _reference_table(reference)
         signature = body.sql(self.dialect)
-        return ConstraintDef(name, kind, signature, node.sql(self.dialect), references, _column_names(body))
+        statement = self.report.statement if self.report else None
+        return ConstraintDef(name, kind, signature, node.sql(self.dialect), references, _column_names(body), statement)
 
     def _create_type(self, node: exp.Create) -> None:
         name = table_qname(node.this)

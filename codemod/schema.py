@@ -18,6 +18,7 @@ class ColumnDef:
     default_sql: str | None
     sql: str
     type_ref: QName | None = None
+    created_by: Statement | None = None
 
     def differences(self, other: "ColumnDef") -> list[str]:
         """Human-readable differences that cannot be reconciled by adding things."""
@@ -41,6 +42,7 @@ class ConstraintDef:
     sql: str
     references: QName | None = None
     columns: frozenset[str] = frozenset()
+    created_by: Statement | None = None
 
 
 @dataclass

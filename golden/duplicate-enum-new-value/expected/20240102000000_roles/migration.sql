@@ -1,0 +1,11 @@
+-- CreateEnum
+ALTER TYPE "Role" ADD VALUE IF NOT EXISTS 'EDITOR' AFTER 'USER';
+
+ALTER TYPE "Role" ADD VALUE IF NOT EXISTS 'OWNER' AFTER 'ADMIN';
+
+-- CreateTable
+CREATE TABLE IF NOT EXISTS "members" (
+    "id" SERIAL NOT NULL,
+    "role" "Role" NOT NULL DEFAULT 'USER',
+    CONSTRAINT "members_pkey" PRIMARY KEY ("id")
+);

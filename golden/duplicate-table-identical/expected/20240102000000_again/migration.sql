@@ -1,0 +1,8 @@
+-- CreateTable
+-- codemod: removed duplicate table "users", already created by migration 20240101000000_init
+
+-- CreateTable
+CREATE TABLE IF NOT EXISTS "posts" (
+    "id" TEXT NOT NULL,
+    CONSTRAINT "posts_pkey" PRIMARY KEY ("id")
+);

@@ -1,0 +1,2 @@
+ALTER TYPE "Mood" ADD VALUE 'ANGRY';
+CREATE TABLE "feelings" ("id" TEXT NOT NULL, "mood" "Mood" NOT NULL DEFAULT 'ANGRY');

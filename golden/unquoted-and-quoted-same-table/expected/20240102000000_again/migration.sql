@@ -1,0 +1,1 @@
+-- codemod: removed duplicate table "users", already created by migration 20240101000000_init

@@ -1,0 +1,50 @@
+"""Golden cases: ``golden/<case>/before`` is a migrations tree, ``expected`` the in-place result.
+
+An optional ``golden/<case>/options.json`` holds analysis options (``order``, ``unsafe_fixes``).
+Set ``CODEMOD_UPDATE_GOLDEN=1`` to rewrite ``expected`` from the current code (then review it).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from codemod import AnalyseOptions, analyse, make_plan
+from codemod.engine import Analysis
+from codemod.plan import Plan
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+
+
+@dataclass
+class GoldenCase:
+    name: str
+    folder: Path
+
+    @property
+    def before(self) -> Path:
+        return self.folder / "before"
+
+    @property
+    def expected(self) -> Path:
+        return self.folder / "expected"
+
+    def options(self) -> dict:
+        path = self.folder / "options.json"
+        return json.loads(path.read_text()) if path.exists() else {}
+
+    def analyse(self, root: Path | None = None) -> Analysis:
+        options = self.options()
+        return analyse(root or self.before, AnalyseOptions(order=options.get("order", "locale")))
+
+    def plan(self, root: Path | None = None) -> Plan:
+        return make_plan(self.analyse(root), unsafe_fixes=self.options().get("unsafe_fixes", False))
+
+
+def golden_cases() -> list[GoldenCase]:
+    return [GoldenCase(folder.name, folder) for folder in sorted(GOLDEN.iterdir()) if (folder / "before").is_dir()]
+
+
+def tree_files(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
