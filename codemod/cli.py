@@ -175,6 +175,11 @@ def explain(code: Annotated[str, typer.Argument(help="A transform code, e.g. dup
     typer.echo((module.__doc__ or "").strip())
 
 
+from codemod.commands.verify import verify_command  # noqa: E402
+
+app.command("verify")(verify_command)
+
+
 def main() -> None:
     app()
 
