@@ -179,6 +179,13 @@ from codemod.commands.verify import verify_command  # noqa: E402
 
 app.command("verify")(verify_command)
 
+from codemod.commands import history as history_commands  # noqa: E402
+
+app.command("status")(history_commands.status)
+app.command("resolve")(history_commands.resolve)
+app.command("cleanup")(history_commands.cleanup)
+app.command("doctor")(history_commands.doctor)
+
 
 def main() -> None:
     app()

@@ -1,0 +1,160 @@
+"""`codemod status`, `resolve`, `cleanup`, `doctor`: the database side of a repair.
+
+Exit codes: 0 clean (or done), 1 needs action, 2 error (bad input, cannot connect, conflict).
+Errors are one line on stderr; the password of a database URL is never printed.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from codemod.errors import CodemodError
+from codemod.history.connect import redact
+
+PathArgument = Annotated[
+    Path, typer.Argument(help="Project root, prisma directory or migrations directory.", show_default=False)
+]
+UrlOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--database-url",
+        envvar="DATABASE_URL",
+        show_default=False,
+        show_envvar=True,
+        help="PostgreSQL URL as Prisma takes it (?schema= honoured); the password is never printed.",
+    ),
+]
+
+
+class OrderOption(str, Enum):
+    locale = "locale"
+    bytes = "bytes"
+
+
+OrderOpt = Annotated[
+    OrderOption,
+    typer.Option("--order", help="Folder order: locale (Prisma ≥ 6.6, localeCompare) or bytes (older Prisma)."),
+]
+
+
+def _fail(error: BaseException, url: str | None) -> None:
+    if isinstance(error, CodemodError):
+        message, code = error.one_line(), error.exit_code
+    else:  # never a traceback; never the password
+        message, code = f"{type(error).__name__}: {error}", 2
+    if url:
+        from codemod.history.connect import _scrub
+
+        message = _scrub(message, url)
+    typer.echo(f"codemod: {message.splitlines()[0] if message else 'error'}", err=True)
+    raise typer.Exit(code)
+
+
+def _guard(url: str | None):
+    """Context manager turning any error into one line on stderr and exit code 2."""
+
+    class _Guard:
+        def __enter__(self) -> None:
+            return None
+
+        def __exit__(self, exc_type, exc, tb) -> bool:
+            if exc is None or isinstance(exc, (typer.Exit, KeyboardInterrupt, SystemExit)):
+                return False
+            _fail(exc, url)
+            return False
+
+    return _Guard()
+
+
+def status(
+    path: PathArgument = Path("."),
+    database_url: UrlOption = None,
+    order: OrderOpt = OrderOption.locale,
+) -> None:
+    """Compare the tree with _prisma_migrations: the state of each migration, the order, the next step. Exit 0 clean, 1 needs action, 2 error."""
+    from codemod.history.status import history_status
+
+    with _guard(database_url):
+        report = history_status(path, database_url, order.value)
+    typer.echo(report.text(), nl=False)
+    raise typer.Exit(report.exit_code)
+
+
+def resolve(
+    path: PathArgument = Path("."),
+    database_url: UrlOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan and the SQL; change nothing.")] = False,
+    applied: Annotated[Optional[list[str]], typer.Option("--applied", help="Record NAME as applied without running it (prisma migrate resolve --applied).")] = None,
+    rolled_back: Annotated[Optional[list[str]], typer.Option("--rolled-back", help="Mark the failed NAME rolled back (prisma migrate resolve --rolled-back).")] = None,
+    backup_file: Annotated[Optional[Path], typer.Option("--backup-file", help="Where the JSON copy of the table's rows goes (default: .codemod-backup/resolve-<time>/ beside the migrations directory).")] = None,
+    lock_timeout: Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for Prisma's migration lock.")] = 10.0,
+    order: OrderOpt = OrderOption.locale,
+) -> None:
+    """Make _prisma_migrations agree with the rewritten tree: plan, SQL, one transaction (rows are never deleted)."""
+    from codemod.history.resolve import resolve as run
+
+    def show(outcome) -> None:
+        typer.echo(outcome.plan.text(outcome.report.url.schema), nl=False)
+
+    with _guard(database_url):
+        outcome = run(
+            path,
+            database_url,
+            dry_run=dry_run,
+            applied=applied,
+            rolled_back=rolled_back,
+            backup_file=backup_file,
+            order=order.value,
+            lock_timeout=lock_timeout,
+            on_plan=show,
+        )
+    if outcome.dry_run:
+        typer.echo("dry run: nothing was changed")
+    elif outcome.executed:
+        typer.echo(f"rows backed up in {outcome.backup}")
+        typer.echo(f"done: {len(outcome.plan.actions)} change(s) committed in {redact(database_url or '')}")
+        typer.echo("next: `prisma migrate deploy` applies what is pending" if any(
+            a.kind == "rolled-back" for a in outcome.plan.actions) else "next: `codemod status` to check")
+    raise typer.Exit(outcome.exit_code)
+
+
+def cleanup(
+    path: PathArgument = Path("."),
+    database_url: Annotated[
+        Optional[str],
+        typer.Option("--database-url", envvar="DATABASE_URL", show_default=False, show_envvar=True,
+                     help="Check the database so that applied migrations are never removed."),
+    ] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Delete what was found.")] = False,
+    move_to: Annotated[Optional[Path], typer.Option("--move-to", help="Move what was found into DIR (outside the migrations directory).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what --remove / --move-to would do; change nothing.")] = False,
+) -> None:
+    """Find backup folders, stray copies, folders without migration.sql (P3015) and loose .sql files; remove or move them on request."""
+    from codemod.history.cleanup import cleanup as run
+
+    with _guard(database_url):
+        report = run(path, database_url, remove=remove, move_to=move_to, dry_run=dry_run)
+    typer.echo(report.text(), nl=False)
+    acted = (remove or move_to is not None) and not dry_run
+    left = [item for item in report.items if item.done is None or item.done.startswith("would") or item.done.startswith("not")]
+    if not acted and report.actionable:
+        typer.echo("next: `codemod cleanup --remove` or `--move-to DIR` (try --dry-run first)")
+    raise typer.Exit(1 if (left if acted else report.items) else 0)
+
+
+def doctor(
+    path: PathArgument = Path("."),
+    database_url: UrlOption = None,
+    order: OrderOpt = OrderOption.locale,
+) -> None:
+    """Check the connection, the server version, the tables and row counts, drift against the tree, and _prisma_migrations."""
+    from codemod.history.doctor import doctor as run
+
+    with _guard(database_url):
+        report = run(path, database_url, order.value)
+    typer.echo(report.text(), nl=False)
+    raise typer.Exit(report.exit_code)
