@@ -13,6 +13,8 @@ transaction per migration, and skipping the statements that fail:
   private shadow schema (with ``public`` behind it on the search path); the columns it declares
   that the existing table lacks are added to the real table (type, default, NOT NULL). So the
   intent of "create it again with two more columns" is those two columns.
+* A ``CREATE TYPE ... AS ENUM`` that failed because the type exists (42710) is run in the
+  shadow schema too, and the values it declares that the existing type lacks are added.
 * A statement that may not run inside a transaction block (25001, e.g. ``CREATE INDEX
   CONCURRENTLY``) is run on its own, outside one.
 * Everything else that fails is skipped and listed (``skipped``).
@@ -45,6 +47,8 @@ RETRYABLE = {"42P01", "42703", "42704", "42883", "3F000"}
 DUPLICATE_TABLE = "42P07"
 NOT_IN_TRANSACTION = "25001"
 SHADOW_SCHEMA = "codemod_intent_shadow"
+DUPLICATE_OBJECT = "42710"
+_CREATE_ENUM = re.compile(r"^\s*CREATE\s+TYPE\b.*\bAS\s+ENUM\b", re.I | re.S)
 _CREATE_TABLE = re.compile(r"^\s*CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:UNLOGGED\s+)?TABLE\b", re.I)
 
 
@@ -64,6 +68,7 @@ class Intent:
     snapshot: Snapshot
     skipped: list[SkippedStatement] = field(default_factory=list)
     adopted_columns: list[str] = field(default_factory=list)  # table.column from duplicate CREATE TABLEs
+    adopted_enum_values: list[str] = field(default_factory=list)  # type.value from duplicate CREATE TYPEs
     deferred: list[str] = field(default_factory=list)  # migration:line of statements run later
 
 
@@ -87,6 +92,9 @@ def intended_schema(url: str, tree: MigrationTree, progress: Callable[[str], Non
                         continue
                 if error.sqlstate == DUPLICATE_TABLE and _CREATE_TABLE.match(statement.text):
                     intent.adopted_columns.extend(_adopt_columns(conn, statement.text))
+                    continue
+                if error.sqlstate == DUPLICATE_OBJECT and _CREATE_ENUM.match(statement.text):
+                    intent.adopted_enum_values.extend(_adopt_enum_values(conn, statement.text))
                     continue
                 if error.sqlstate in RETRYABLE:
                     pending.append((statement, error))
@@ -182,6 +190,41 @@ def _adopt_columns(conn: psycopg.Connection, text: str) -> list[str]:
             clause += sql.SQL(" NOT NULL")
         if _attempt(conn, clause.as_string(conn)) is None:
             adopted.append(f"public.{table}.{column}")
+    return adopted
+
+
+def _adopt_enum_values(conn: psycopg.Connection, text: str) -> list[str]:
+    """Run a duplicate CREATE TYPE ... AS ENUM in a shadow schema; add its new values to the real type."""
+    conn.execute("SAVEPOINT codemod_shadow")
+    rows: list[tuple[str, str]] = []
+    try:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(SHADOW_SCHEMA)))
+        conn.execute(sql.SQL("SET LOCAL search_path = {}, public").format(sql.Identifier(SHADOW_SCHEMA)))
+        run_script(conn, text)
+        rows = conn.execute(
+            """
+            SELECT t.typname, e.enumlabel FROM pg_enum e
+            JOIN pg_type t ON t.oid = e.enumtypid JOIN pg_namespace n ON n.oid = t.typnamespace
+            WHERE n.nspname = %s ORDER BY t.typname, e.enumsortorder
+            """,
+            (SHADOW_SCHEMA,),
+        ).fetchall()
+    except psycopg.Error:
+        rows = []
+    conn.execute("ROLLBACK TO SAVEPOINT codemod_shadow")
+    conn.execute("RELEASE SAVEPOINT codemod_shadow")
+    adopted = []
+    for type_name, label in rows:
+        statement = sql.SQL("ALTER TYPE {}.{} ADD VALUE IF NOT EXISTS {}").format(
+            sql.Identifier("public"), sql.Identifier(type_name), sql.Literal(label)
+        )
+        exists = conn.execute(
+            "SELECT 1 FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid JOIN pg_namespace n ON n.oid = t.typnamespace"
+            " WHERE n.nspname = 'public' AND t.typname = %s AND e.enumlabel = %s",
+            (type_name, label),
+        ).fetchone()
+        if exists is None and _attempt(conn, statement.as_string(conn)) is None:
+            adopted.append(f"public.{type_name}.{label}")
     return adopted
 
 

@@ -96,6 +96,7 @@ class VerifyReport:
                 "missing": [m.to_json() for m in self.missing],
                 "skipped_statements": [s.to_json() for s in self.intent.skipped] if self.intent else [],
                 "adopted_columns": self.intent.adopted_columns if self.intent else [],
+                "adopted_enum_values": self.intent.adopted_enum_values if self.intent else [],
                 "deferred_statements": self.intent.deferred if self.intent else [],
                 "method": "original replayed statement by statement in savepoints, failures skipped"
                 if self.intent
