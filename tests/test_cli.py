@@ -89,7 +89,7 @@ def test_in_place_equals_expected(cli, seed_tree: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-@pytest.mark.parametrize("case", ["seed-story", "crlf-bom-duplicate", "forward-reference-index-and-fk"])
+@pytest.mark.parametrize("case", ["seed-story", "crlf-duplicate", "forward-reference-index-and-fk"])
 def test_patch_applies_with_git_and_equals_in_place(cli, tmp_path: Path, monkeypatch, case: str) -> None:
     work = tmp_path / "work"
     shutil.copytree(GOLDEN / case / "before", work / "migrations")
@@ -168,3 +168,20 @@ def test_unreadable_file(cli, tmp_path: Path) -> None:
     target.mkdir()  # a directory where the file should be: reading it fails on every user
     result = cli.invoke(app, ["check", str(root)])
     assert result.exit_code == 2 and "migration.sql" in result.stderr
+
+
+def test_bom_and_crlf_survive_an_edit(cli, tmp_path: Path) -> None:
+    """Untouched bytes stay byte-identical: the BOM and CRLF line endings around an edit included."""
+    users = b'CREATE TABLE "users" ("id" TEXT NOT NULL);\r\n'
+    root = _tree_with(
+        tmp_path,
+        {
+            "20240101000000_a/migration.sql": users,
+            "20240102000000_b/migration.sql": b"\xef\xbb\xbf-- again\r\n" + users + b"-- end\r\n",
+        },
+    )
+    assert cli.invoke(app, ["apply", str(root), "--in-place"]).exit_code == 0
+    data = (root / "20240102000000_b" / "migration.sql").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf-- again\r\n-- codemod: removed duplicate")
+    assert data.endswith(b"\r\n-- end\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    assert (root / "20240101000000_a" / "migration.sql").read_bytes() == users

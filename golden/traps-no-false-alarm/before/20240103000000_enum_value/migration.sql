@@ -1,2 +1,1 @@
 ALTER TYPE "Mood" ADD VALUE 'ANGRY';
-CREATE TABLE "feelings" ("id" TEXT NOT NULL, "mood" "Mood" NOT NULL DEFAULT 'ANGRY');
