@@ -16,7 +16,9 @@ import transforms
 from codemod.engine import AnalyseOptions, Analysis, analyse, make_plan
 from codemod.errors import CodemodError
 from codemod.report import findings_text, summary, verbose_stats
-from codemod.render.changes import file_changes
+from codemod.model import Finding
+from codemod.plan import Plan
+from codemod.render.changes import FileChange, file_changes
 from codemod.render.diff import unified_diff
 from codemod.render.write import write_patch, write_plan
 
@@ -138,14 +140,15 @@ def apply(
     raise typer.Exit(1 if any(f.severity == "error" for f in remaining) or plan.problems else 0)
 
 
-def _explain_outcome(plan, changes, remaining, dry: bool) -> None:
+def _explain_outcome(plan: Plan, changes: list[FileChange], remaining: list[Finding], dry: bool) -> None:
     verb = "would change" if dry else "changed"
-    for old, new in sorted(plan.renames.items()):
-        typer.echo(
-            f"note: {old} is renamed to {new}: its row in _prisma_migrations no longer matches; "
-            "run `codemod resolve` (or `prisma migrate resolve`) on deployed databases",
-            err=True,
-        )
+    for change in changes:
+        if change.renamed:
+            typer.echo(
+                f"note: {change.old_folder} becomes {change.new_folder}: a new migration name for Prisma; "
+                "its row in _prisma_migrations no longer matches (run `codemod resolve` on deployed databases)",
+                err=True,
+            )
     if remaining:
         typer.echo(findings_text(remaining), nl=False, err=True)
     typer.echo(
