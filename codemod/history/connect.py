@@ -152,8 +152,14 @@ def classify(message: str) -> str:
 
 def _first_line(message: str) -> str:
     lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
-    # libpq puts "connection to server at … failed: <reason>" per address; the last line is the reason.
-    return lines[-1] if lines else message.strip()
+    if not lines:
+        return message.strip()
+    # libpq: "connection failed: connection to server at "h", port p failed: FATAL:  <reason>"
+    line = lines[0]
+    for prefix in ("connection failed: ", "connection is bad: "):
+        if line.startswith(prefix):
+            line = line[len(prefix):]
+    return " ".join(line.split())
 
 
 def connect(url: str | DatabaseUrl | None, *, autocommit: bool = True, read_only: bool = False) -> Any:
