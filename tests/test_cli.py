@@ -85,7 +85,7 @@ def test_in_place_equals_expected(cli, seed_tree: Path) -> None:
     result = cli.invoke(app, ["apply", str(seed_tree), "--in-place"])
     assert result.exit_code == 0
     assert tree_files(seed_tree / "prisma" / "migrations") == tree_files(SEED / "expected")
-    assert "renamed to 20250513000000_add_batch_processing" in result.stderr
+    assert "20250513_add_batch_processing becomes 20250513000000_add_batch_processing:" in result.stderr
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
