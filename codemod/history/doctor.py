@@ -1,5 +1,8 @@
 """`codemod doctor`: can we connect, what is there, and does it match what the tree creates?
 
+Drift compares tables, columns, enum types and standalone indexes (the indexes behind PRIMARY KEY
+and UNIQUE constraints are left out: they follow their constraint).
+
 Read only: the session is ``default_transaction_read_only``. Row counts are exact unless a count
 takes longer than a few seconds (then PostgreSQL's estimate, shown with ``~``).
 """
@@ -16,7 +19,7 @@ from codemod.history.connect import DatabaseUrl, connect, parse_url
 from codemod.history.local import load_local_tree
 from codemod.history.status import StatusReport, compare
 from codemod.history.table import TABLE, read_rows
-from codemod.names import DEFAULT_SCHEMA
+from codemod.names import DEFAULT_SCHEMA, QName
 
 COUNT_TIMEOUT_MS = 5000
 
@@ -161,6 +164,7 @@ def _database_objects(conn: Any, schema: str) -> set[str]:
         f"SELECT n.nspname, c.relname, t.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
         f"JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
         f"WHERE t.relkind IN ('r', 'p', 'm') AND {user_schemas} "
+        # indexes behind PRIMARY KEY / UNIQUE constraints follow their constraint (renames included)
         f"AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))"
     ).fetchall():
         if tablename != TABLE:
@@ -190,6 +194,13 @@ def _tree_objects(path: Path, order: Order, schema: str) -> tuple[set[str], set[
     for qname in final.types:
         if final.types[qname].values is not None:
             objects.add(f"type {label(qname)}")
+    constraint_indexes = {
+        QName(table.name.schema, constraint.name)
+        for table in final.tables.values()
+        for constraint in table.constraints.values()
+        if constraint.kind in ("p", "u") and constraint.name
+    }
     for qname in final.indexes:
-        objects.add(f"index {label(qname)}")
+        if qname not in constraint_indexes:
+            objects.add(f"index {label(qname)}")
     return objects, opaque_tables
