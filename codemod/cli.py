@@ -8,13 +8,17 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
 import transforms
+from codemod.config import KEYS, Settings, load_settings
 from codemod.engine import AnalyseOptions, Analysis, analyse, make_plan
 from codemod.errors import CodemodError
+from codemod.formats import github_annotations, json_report, sarif_report
+from codemod.gitchanges import changed_migrations
+from codemod.progress import progress_reporter
 from codemod.report import findings_text, summary, verbose_stats
 from codemod.model import Finding
 from codemod.plan import Plan
@@ -40,39 +44,64 @@ class ColorOption(str, Enum):
     never = "never"
 
 
+class FormatOption(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
 PathArgument = Annotated[
-    Path, typer.Argument(help="Project root, prisma directory or migrations directory.", show_default=False)
+    Optional[Path],
+    typer.Argument(help="Project root, prisma directory or migrations directory [default: setting 'path', or .].", show_default=False),
 ]
 OrderOpt = Annotated[
-    OrderOption,
-    typer.Option("--order", help="Folder order: locale (Prisma ≥ 6.6, localeCompare) or bytes (older Prisma)."),
+    Optional[OrderOption],
+    typer.Option("--order", help="Folder order: locale (Prisma ≥ 6.6, localeCompare; default) or bytes (older Prisma).", show_default=False),
 ]
 SelectOpt = Annotated[Optional[list[str]], typer.Option("--select", help="Only these transform codes (repeat or comma-separate).")]
 IgnoreOpt = Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these transform codes (repeat or comma-separate).")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print replay statistics.")]
 
 
-def _codes(values: list[str] | None) -> frozenset[str] | None:
+def _codes(values: list[str] | None) -> list[str] | None:
     if values is None:
         return None
-    return frozenset(code.strip() for value in values for code in value.split(",") if code.strip())
+    return [code.strip() for value in values for code in value.split(",") if code.strip()]
 
 
-def _options(order: OrderOption, select: list[str] | None, ignore: list[str] | None) -> AnalyseOptions:
-    return AnalyseOptions(order=order.value, select=_codes(select), ignore=_codes(ignore) or frozenset())
-
-
-def _fail(error: CodemodError) -> None:
+def _fail(error: CodemodError) -> NoReturn:
     typer.echo(f"codemod: {error.one_line()}", err=True)
     raise typer.Exit(error.exit_code)
 
 
-def _analyse(path: Path, options: AnalyseOptions, verbose: bool) -> Analysis:
+def _settings(path: Path | None, order: OrderOption | None, select: list[str] | None, ignore: list[str] | None, **more: object) -> Settings:
+    """Defaults, then the configuration file, then the command line."""
     try:
-        analysis = analyse(path, options)
+        settings = load_settings()
     except CodemodError as error:
         _fail(error)
-        raise  # unreachable: _fail exits
+    settings.override("path", str(path) if path is not None else None)
+    settings.override("order", order.value if order is not None else None)
+    settings.override("select", _codes(select))
+    settings.override("ignore", _codes(ignore))
+    for name, value in more.items():
+        settings.override(name.replace("_", "-"), value)
+    return settings
+
+
+def _analyse(settings: Settings, verbose: bool) -> Analysis:
+    select = settings.get("select")
+    options = AnalyseOptions(
+        order=settings.get("order"),
+        select=frozenset(select) if select is not None else None,
+        ignore=frozenset(settings.get("ignore") or ()),
+    )
+    try:
+        with progress_reporter() as progress:
+            analysis = analyse(Path(settings.get("path")), options, progress=progress)
+    except CodemodError as error:
+        _fail(error)
     if verbose:
         typer.echo(verbose_stats(analysis), err=True)
     return analysis
@@ -80,36 +109,58 @@ def _analyse(path: Path, options: AnalyseOptions, verbose: bool) -> Analysis:
 
 @app.command()
 def check(
-    path: PathArgument = Path("."),
-    order: OrderOpt = OrderOption.locale,
+    path: PathArgument = None,
+    output_format: Annotated[Optional[FormatOption], typer.Option("--format", help="text (default), json, sarif (2.1.0) or github (Actions annotations).", show_default=False)] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only report on migrations added or changed since this git ref (the whole tree is still replayed).")] = None,
+    order: OrderOpt = None,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Report what will fail, as path:line:col code message, grouped by migration. Exit 1 on any error."""
-    analysis = _analyse(path, _options(order, select, ignore), verbose)
-    typer.echo(findings_text(analysis.findings), nl=False)
-    typer.echo(summary(analysis))
-    raise typer.Exit(1 if analysis.count("error") else 0)
+    settings = _settings(path, order, select, ignore, format=output_format.value if output_format else None)
+    analysis = _analyse(settings, verbose)
+    findings = analysis.findings
+    if since is not None:
+        try:
+            changed = changed_migrations(analysis.tree, since)
+        except CodemodError as error:
+            _fail(error)
+        findings = [finding for finding in findings if finding.migration in changed]
+    output = settings.get("format")
+    if output == "json":
+        typer.echo(json_report(analysis.tree, findings), nl=False)
+    elif output == "sarif":
+        typer.echo(sarif_report(analysis.tree, findings), nl=False)
+    elif output == "github":
+        typer.echo(github_annotations(findings), nl=False)
+        typer.echo(summary(analysis, findings), err=True)
+    else:
+        typer.echo(findings_text(findings), nl=False)
+        typer.echo(summary(analysis, findings))
+    raise typer.Exit(1 if any(finding.severity == "error" for finding in findings) else 0)
 
 
 @app.command()
 def apply(
-    path: PathArgument = Path("."),
+    path: PathArgument = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print unified diffs of every change; write nothing.")] = False,
     in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite files in place and rename folders (default: _fixed variants).")] = False,
     patch: Annotated[Optional[Path], typer.Option("--patch", help="Write a git-style patch of the in-place rewrite to FILE; change nothing else.")] = None,
     backup_dir: Annotated[Optional[Path], typer.Option("--backup-dir", help="Where originals go (default: .codemod-backup/<time> beside the migrations directory).")] = None,
-    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes marked unsafe (renames of folders whose order is already stable).")] = False,
+    unsafe_fixes: Annotated[Optional[bool], typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes marked unsafe (renames of folders whose order is already stable).", show_default=False)] = None,
     color: Annotated[ColorOption, typer.Option("--color", help="Colour diffs: auto (on a terminal), always, never.")] = ColorOption.auto,
-    order: OrderOpt = OrderOption.locale,
+    order: OrderOpt = None,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Rewrite the tree: `_fixed` variants (default), --in-place, a --patch file, or a --dry-run diff."""
-    analysis = _analyse(path, _options(order, select, ignore), verbose)
-    plan = make_plan(analysis, unsafe_fixes=unsafe_fixes)
+    settings = _settings(
+        path, order, select, ignore, backup_dir=str(backup_dir) if backup_dir else None, unsafe_fixes=unsafe_fixes
+    )
+    analysis = _analyse(settings, verbose)
+    plan = make_plan(analysis, unsafe_fixes=bool(settings.get("unsafe-fixes")))
     mode = "in-place" if in_place or patch is not None else "fixed"
     changes = file_changes(plan, mode)
     remaining = [f for f in plan.findings if f not in plan.applied and f.severity != "note"]
@@ -127,11 +178,11 @@ def apply(
             use_color = color == ColorOption.always or (color == ColorOption.auto and sys.stdout.isatty())
             typer.echo(unified_diff(changes, use_color), nl=False)
     else:
+        chosen_backup = settings.get("backup-dir")
         try:
-            report = write_plan(plan, mode, backup_dir)
+            report = write_plan(plan, mode, Path(chosen_backup) if chosen_backup else None)
         except CodemodError as error:
             _fail(error)
-            raise
         for action in report.actions:
             typer.echo(action)
         if report.backup is not None:
@@ -156,6 +207,21 @@ def _explain_outcome(plan: Plan, changes: list[FileChange], remaining: list[Find
         f"{sum(1 for f in remaining if f.severity == 'error')} error(s) left for a human",
         err=True,
     )
+
+
+@app.command("config")
+def show_config() -> None:
+    """Print the effective configuration and where each value came from."""
+    settings = _settings(None, None, None, None)
+    for name, key in KEYS.items():
+        value = settings.get(name)
+        if value is None or value == []:
+            shown = "(none)"
+        elif isinstance(value, list):
+            shown = ", ".join(value)
+        else:
+            shown = str(value).lower() if isinstance(value, bool) else str(value)
+        typer.echo(f"{name:<13} = {shown:<30} # {settings.sources[name]}; {key.help}")
 
 
 @app.command("list-transforms")

@@ -12,7 +12,9 @@ from codemod.context import Context
 from codemod.discover import Order
 from codemod.errors import CodemodError
 from codemod.model import SEVERITY_RANK, Finding, MigrationTree
-from codemod.plan import Plan
+from codemod.progress import Progress
+from codemod.plan import CONFLICT_CODE, IDEMPOTENCY_CODE, Plan
+from codemod.suppress import apply_suppressions
 from codemod.plan import make_plan as _make_plan
 from codemod.replay import Replay, replay_tree
 from codemod.tree import load_tree
@@ -52,16 +54,18 @@ class Analysis:
         return sum(1 for finding in self.findings if finding.severity == severity)
 
 
-def analyse(path: Path | str, options: AnalyseOptions | None = None) -> Analysis:
+def analyse(path: Path | str, options: AnalyseOptions | None = None, progress: Progress | None = None) -> Analysis:
     """Load, replay and run the selected transforms; findings come in tree order."""
     options = options or AnalyseOptions()
     modules = options.selected()
-    tree = load_tree(Path(path), options.order)
+    tree = load_tree(Path(path), options.order, progress)
     replay = replay_tree(tree, Dialect.get_or_raise(tree.dialect))
     context = Context(tree, replay)
     findings: list[Finding] = []
     for module in modules:
         findings.extend(module.find(context))
+    known = set(transforms.BY_CODE) | {IDEMPOTENCY_CODE, CONFLICT_CODE}
+    findings = apply_suppressions(tree, findings, known)
     if tree.dialect not in SQL_FIXES_DIALECTS:
         _drop_sql_fixes(findings, tree.provider)
     positions = {migration.name: migration.position for migration in tree.migrations}

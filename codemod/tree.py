@@ -19,10 +19,11 @@ from codemod.errors import CodemodError
 from codemod.load import decode, detect_newline, read_bytes
 from codemod.model import Migration, MigrationTree, Span, Statement
 from codemod.parse import parse_statement
+from codemod.progress import Progress
 from codemod.split import split_tokens, tokenize
 
 
-def load_tree(path: Path, order: Order = "locale") -> MigrationTree:
+def load_tree(path: Path, order: Order = "locale", progress: Progress | None = None) -> MigrationTree:
     migrations_dir = find_migrations_dir(path)
     provider = read_provider(migrations_dir)
     dialect_name = PROVIDER_DIALECTS[provider]
@@ -36,6 +37,8 @@ def load_tree(path: Path, order: Order = "locale") -> MigrationTree:
         migration = load_migration(by_name[name], dialect)
         migration.position = position
         migrations.append(migration)
+        if progress is not None:
+            progress(position + 1, len(by_name))
     return MigrationTree(migrations_dir, provider, dialect_name, order, migrations, strays)
 
 

@@ -61,9 +61,9 @@ def file_changes(plan: Plan, mode: Mode) -> list[FileChange]:
 
 
 def display_path(path: Path) -> str:
-    """Paths relative to the working directory when the tree is under it (as ``git apply`` wants)."""
-    absolute = path.absolute()
+    """Relative to the working directory when the tree is under it (as ``git apply`` wants), else absolute."""
+    absolute = Path(os.path.abspath(path))
     try:
         return absolute.relative_to(Path.cwd()).as_posix()
     except ValueError:
-        return os.path.relpath(absolute, Path.cwd()).replace(os.sep, "/")
+        return absolute.as_posix()

@@ -1,0 +1,9 @@
+"""Machine-readable reports of findings: JSON (versioned), SARIF 2.1.0, GitHub annotations."""
+
+from __future__ import annotations
+
+from codemod.formats.github import github_annotations
+from codemod.formats.json_report import JSON_SCHEMA_VERSION, json_report
+from codemod.formats.sarif import sarif_report
+
+__all__ = ["JSON_SCHEMA_VERSION", "github_annotations", "json_report", "sarif_report"]

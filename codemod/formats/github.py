@@ -1,0 +1,32 @@
+"""GitHub Actions workflow commands: one ``::error file=…,line=…,col=…,title=…::message`` per finding."""
+
+from __future__ import annotations
+
+from codemod.model import Finding
+from codemod.formats.paths import artifact_path
+from codemod.render.changes import display_path
+
+_COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotations(findings: list[Finding]) -> str:
+    lines = []
+    for finding in findings:
+        properties = ",".join(
+            [
+                f"file={_escape_property(display_path(artifact_path(finding)))}",
+                f"line={finding.line}",
+                f"col={finding.col}",
+                f"title={_escape_property('codemod ' + finding.code)}",
+            ]
+        )
+        lines.append(f"::{_COMMAND[finding.severity]} {properties}::{_escape_data(finding.message)}")
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,85 @@
+"""SARIF 2.1.0, the format GitHub code scanning ingests (one run, one rule per transform)."""
+
+from __future__ import annotations
+
+import json
+
+import transforms
+from codemod.formats.json_report import tool_version
+from codemod.model import Finding, MigrationTree
+from codemod.formats.paths import artifact_path
+from codemod.render.changes import display_path
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {"error": "error", "warning": "warning", "note": "note"}
+_PLAN_RULES = {
+    "not-idempotent": "A statement of a rewritten migration cannot be made safe to run twice",
+    "fix-conflict": "Two fixes edit the same bytes; the later one was not applied",
+    "unknown-suppression": "An inline suppression names an unknown code",
+}
+
+
+def _rules() -> list[dict]:
+    rules = [
+        {
+            "id": module.CODE,
+            "name": module.CODE.replace("-", " ").title().replace(" ", ""),
+            "shortDescription": {"text": module.SUMMARY},
+            "fullDescription": {"text": (module.__doc__ or module.SUMMARY).strip()},
+            "help": {"text": f"codemod explain {module.CODE}"},
+            "defaultConfiguration": {"level": _LEVEL[module.SEVERITY]},
+        }
+        for module in transforms.ALL
+    ]
+    for code, summary in _PLAN_RULES.items():
+        rules.append(
+            {
+                "id": code,
+                "name": code.replace("-", " ").title().replace(" ", ""),
+                "shortDescription": {"text": summary},
+                "defaultConfiguration": {"level": "warning"},
+            }
+        )
+    return rules
+
+
+def sarif_report(tree: MigrationTree, findings: list[Finding]) -> str:
+    rules = _rules()
+    index = {rule["id"]: position for position, rule in enumerate(rules)}
+    results = []
+    for finding in findings:
+        result = {
+            "ruleId": finding.code,
+            "ruleIndex": index.get(finding.code, 0),
+            "level": _LEVEL[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": display_path(artifact_path(finding))},
+                        "region": {"startLine": finding.line, "startColumn": finding.col},
+                    }
+                }
+            ],
+        }
+        if finding.code not in index:
+            del result["ruleIndex"]
+        results.append(result)
+    document = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "codemod",
+                        "version": tool_version(),
+                        "informationUri": "https://pypi.org/project/codemod/",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
