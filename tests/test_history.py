@@ -22,7 +22,7 @@ from codemod.history.cleanup import cleanup, find_clutter
 from codemod.history.connect import ConnectionFailed, parse_url, redact
 from codemod.history.doctor import doctor
 from codemod.history.local import load_local_tree
-from codemod.history.resolve import ResolveConflict, ResolveError, execute_plan, make_resolve_plan, resolve
+from codemod.history.resolve import Action, ResolveConflict, ResolveError, execute_plan, make_resolve_plan, resolve
 from codemod.history.status import compare, history_status
 from codemod.history.table import PRISMA_LOCK_KEY, LockBusy, checksum, read_rows
 from codemod.prisma_oracle import oracle_available, prisma_apply, prisma_diagnose
@@ -334,6 +334,19 @@ def test_resolve_is_atomic_when_the_table_changed(tmp_path: Path, pg_database: s
             execute_plan(conn, plan, "public")
     after = snapshot(pg_database)
     assert after == changed and after != before  # the first UPDATE was undone with the rest
+
+
+def test_resolve_connection_lost_mid_run_leaves_table_as_it_was(tmp_path: Path, pg_database: str) -> None:
+    root = make_tree(tmp_path, {"20250101000000_a": A, "20250102000000_b": B})
+    record(pg_database, "20250101000000_a", A.replace('"a"', '"x"'))
+    record(pg_database, "20250102_b", B, minutes=1)
+    before = snapshot(pg_database)
+    conn = psycopg.connect(pg_database, autocommit=True)
+    plan = make_resolve_plan(compare(load_local_tree(root), parse_url(pg_database), read_rows(conn, "public")))
+    plan.actions.insert(1, Action("crash", "-", "the connection dies here", "SELECT pg_terminate_backend(pg_backend_pid())", (), None))
+    with pytest.raises(psycopg.OperationalError):
+        execute_plan(conn, plan, "public")
+    assert snapshot(pg_database) == before
 
 
 def test_resolve_waits_for_prisma_lock(tmp_path: Path, pg_database: str, cli: CliRunner) -> None:
