@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -18,13 +18,13 @@ from codemod.engine import AnalyseOptions, Analysis, analyse, make_plan
 from codemod.errors import CodemodError
 from codemod.formats import github_annotations, json_report, sarif_report
 from codemod.gitchanges import changed_migrations
-from codemod.progress import progress_reporter
-from codemod.report import findings_text, summary, verbose_stats
 from codemod.model import Finding
 from codemod.plan import Plan
-from codemod.render.changes import FileChange, file_changes
+from codemod.progress import progress_reporter
+from codemod.render.changes import FileChange, Mode, file_changes
 from codemod.render.diff import unified_diff
 from codemod.render.write import write_patch, write_plan
+from codemod.report import findings_text, summary, verbose_stats
 
 app = typer.Typer(
     add_completion=False,
@@ -52,15 +52,15 @@ class FormatOption(str, Enum):
 
 
 PathArgument = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Argument(help="Project root, prisma directory or migrations directory [default: setting 'path', or .].", show_default=False),
 ]
 OrderOpt = Annotated[
-    Optional[OrderOption],
+    OrderOption | None,
     typer.Option("--order", help="Folder order: locale (Prisma ≥ 6.6, localeCompare; default) or bytes (older Prisma).", show_default=False),
 ]
-SelectOpt = Annotated[Optional[list[str]], typer.Option("--select", help="Only these transform codes (repeat or comma-separate).")]
-IgnoreOpt = Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these transform codes (repeat or comma-separate).")]
+SelectOpt = Annotated[list[str] | None, typer.Option("--select", help="Only these transform codes (repeat or comma-separate).")]
+IgnoreOpt = Annotated[list[str] | None, typer.Option("--ignore", help="Skip these transform codes (repeat or comma-separate).")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print replay statistics.")]
 
 
@@ -110,8 +110,8 @@ def _analyse(settings: Settings, verbose: bool) -> Analysis:
 @app.command()
 def check(
     path: PathArgument = None,
-    output_format: Annotated[Optional[FormatOption], typer.Option("--format", help="text (default), json, sarif (2.1.0) or github (Actions annotations).", show_default=False)] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="Only report on migrations added or changed since this git ref (the whole tree is still replayed).")] = None,
+    output_format: Annotated[FormatOption | None, typer.Option("--format", help="text (default), json, sarif (2.1.0) or github (Actions annotations).", show_default=False)] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only report on migrations added or changed since this git ref (the whole tree is still replayed).")] = None,
     order: OrderOpt = None,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
@@ -146,9 +146,9 @@ def apply(
     path: PathArgument = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print unified diffs of every change; write nothing.")] = False,
     in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite files in place and rename folders (default: _fixed variants).")] = False,
-    patch: Annotated[Optional[Path], typer.Option("--patch", help="Write a git-style patch of the in-place rewrite to FILE; change nothing else.")] = None,
-    backup_dir: Annotated[Optional[Path], typer.Option("--backup-dir", help="Where originals go (default: .codemod-backup/<time> beside the migrations directory).")] = None,
-    unsafe_fixes: Annotated[Optional[bool], typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes marked unsafe (renames of folders whose order is already stable).", show_default=False)] = None,
+    patch: Annotated[Path | None, typer.Option("--patch", help="Write a git-style patch of the in-place rewrite to FILE; change nothing else.")] = None,
+    backup_dir: Annotated[Path | None, typer.Option("--backup-dir", help="Where originals go (default: .codemod-backup/<time> beside the migrations directory).")] = None,
+    unsafe_fixes: Annotated[bool | None, typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes marked unsafe (renames of folders whose order is already stable).", show_default=False)] = None,
     color: Annotated[ColorOption, typer.Option("--color", help="Colour diffs: auto (on a terminal), always, never.")] = ColorOption.auto,
     order: OrderOpt = None,
     select: SelectOpt = None,
@@ -161,7 +161,7 @@ def apply(
     )
     analysis = _analyse(settings, verbose)
     plan = make_plan(analysis, unsafe_fixes=bool(settings.get("unsafe-fixes")))
-    mode = "in-place" if in_place or patch is not None else "fixed"
+    mode: Mode = "in-place" if in_place or patch is not None else "fixed"
     changes = file_changes(plan, mode)
     remaining = [f for f in plan.findings if f not in plan.applied and f.severity != "note"]
     for problem in plan.problems:

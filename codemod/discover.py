@@ -6,9 +6,10 @@ Both orders are offered because a deployed database applied its tree in one of t
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
+
+import tomllib
 
 from codemod.collation import byte_order_key, locale_compare_key
 from codemod.errors import CodemodError
@@ -99,4 +100,4 @@ def order_disagreements(names: list[str]) -> set[str]:
     """Names whose position differs between the locale order and the byte order."""
     by_locale = sort_names(names, "locale")
     by_bytes = sort_names(names, "bytes")
-    return {a for a, b in zip(by_locale, by_bytes) if a != b}
+    return {a for a, b in zip(by_locale, by_bytes, strict=True) if a != b}

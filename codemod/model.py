@@ -30,7 +30,7 @@ class Span:
 class Statement:
     """One SQL statement of a migration file, with its exact place in the file."""
 
-    migration: "Migration"
+    migration: Migration
     index: int
     span: Span
     char_start: int

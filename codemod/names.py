@@ -51,7 +51,7 @@ class QName:
     name: str
 
     @staticmethod
-    def of(name: str, schema: str | None = None) -> "QName":
+    def of(name: str, schema: str | None = None) -> QName:
         return QName(schema or DEFAULT_SCHEMA, name)
 
     def sql(self, qualify: bool = False) -> str:
@@ -64,7 +64,7 @@ class QName:
         return self.sql()
 
 
-def table_qname(table: exp.Expression) -> QName | None:
+def table_qname(table: exp.Expression | None) -> QName | None:
     """QName of a sqlglot Table node (``db`` is the schema in sqlglot's model)."""
     if not isinstance(table, exp.Table):
         return None

@@ -19,6 +19,6 @@ def parse_statement(dialect: Dialect, tokens: list[Token], text: str) -> exp.Exp
         expressions = dialect.parser(error_level=ErrorLevel.RAISE).parse(tokens, text)
     except (ParseError, ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError):
         return None
-    if len(expressions) != 1:
+    if len(expressions) != 1 or not isinstance(expressions[0], exp.Expression):
         return None
     return expressions[0]

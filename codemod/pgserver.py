@@ -39,9 +39,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType, TracebackType
-from typing import Any, Callable, Sequence
+from typing import Any
 from urllib.parse import quote
 
 __all__ = [
@@ -249,7 +250,7 @@ class TemporaryCluster:
 
     # ----------------------------------------------------------------- lifecycle
 
-    def __enter__(self) -> "TemporaryCluster":
+    def __enter__(self) -> TemporaryCluster:
         self.start()
         return self
 

@@ -13,7 +13,7 @@ from typing import Literal
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
-from sqlglot.tokens import Token, TokenType
+from sqlglot.tokens import Token
 
 from codemod import opaque
 from codemod.model import MigrationTree, Statement

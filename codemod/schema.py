@@ -20,7 +20,7 @@ class ColumnDef:
     type_ref: QName | None = None
     created_by: Statement | None = None
 
-    def differences(self, other: "ColumnDef") -> list[str]:
+    def differences(self, other: ColumnDef) -> list[str]:
         """Human-readable differences that cannot be reconciled by adding things."""
         found = []
         if self.type_sql.lower() != other.type_sql.lower():

@@ -52,7 +52,7 @@ def find_suppressions(migration: Migration) -> list[Suppression]:
 
 def _statement_line(statement_lines: list[tuple[int, int, int, int]], offset: int, comment_line: int) -> int | None:
     """The statement a comment belongs to: one ending on its line (a trailing comment), else the next."""
-    for start, end, line, end_line in statement_lines:
+    for _start, end, line, end_line in statement_lines:
         if offset >= end and end_line + 1 == comment_line:
             return line
         if offset < end:

@@ -29,9 +29,9 @@ from codemod import sqlgen
 from codemod.context import Context, replace_statement
 from codemod.model import Finding, Fix
 from codemod.names import QName, quote_literal
-from codemod.segments import column_texts
 from codemod.replay import Creation, StatementReport
 from codemod.schema import ColumnDef, ConstraintDef, IndexState, TableState, TypeState
+from codemod.segments import column_texts
 
 CODE = "duplicate-create"
 SUMMARY = "Creates a table, type, index, constraint or column that already exists at that point"
@@ -137,7 +137,7 @@ def _table_delta(existing: TableState, new: TableState, newline: str, written: d
 def _missing_constraints(existing: TableState, new: TableState) -> list[ConstraintDef]:
     known_signatures = {constraint.signature for constraint in existing.constraints.values()}
     missing = []
-    for key, constraint in new.constraints.items():
+    for constraint in new.constraints.values():
         if constraint.name and constraint.name in existing.constraints:
             continue
         if not constraint.name and constraint.signature in known_signatures:

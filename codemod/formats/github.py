@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from codemod.model import Finding
 from codemod.formats.paths import artifact_path
+from codemod.model import Finding
 from codemod.render.changes import display_path
 
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}

@@ -6,8 +6,8 @@ import json
 
 import transforms
 from codemod.formats.json_report import tool_version
-from codemod.model import Finding, MigrationTree
 from codemod.formats.paths import artifact_path
+from codemod.model import Finding, MigrationTree
 from codemod.render.changes import display_path
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
