@@ -548,3 +548,14 @@ def test_redact_hides_every_password_form() -> None:
     assert "secret" not in redact("postgresql://u@h/db?password=secret&sslmode=require")
     assert parse_url("postgresql://u:p%40ss@h/db?schema=app&connection_limit=5").schema == "app"
     assert "connection_limit" not in parse_url("postgresql://u@h/db?connection_limit=5").libpq
+
+
+def test_libpq_messages_are_classified() -> None:
+    from codemod.history.connect import classify
+
+    auth = 'connection failed: connection to server at "10.0.0.1", port 5432 failed: FATAL:  password authentication failed for user "app"'
+    assert classify(auth).startswith("authentication failed")
+    assert classify('FATAL:  database "shop" does not exist') == "no such database on this server"
+    assert classify("server does not support SSL, but SSL was required").startswith("TLS required")
+    assert classify("SSL error: certificate verify failed").startswith("TLS")
+    assert classify("Connection refused").startswith("connection refused")
