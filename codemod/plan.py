@@ -51,7 +51,8 @@ def make_plan(tree: MigrationTree, findings: list[Finding], unsafe_fixes: bool =
             plan.findings.append(_conflict(finding, clash))
             continue
         for edit in fix.edits:
-            edits[edit.migration].append(edit)
+            if edit not in edits[edit.migration]:  # the same edit from two findings lands once
+                edits[edit.migration].append(edit)
         for rename in fix.renames:
             plan.renames[rename.old] = rename.new
         plan.applied.append(finding)
@@ -66,7 +67,7 @@ def make_plan(tree: MigrationTree, findings: list[Finding], unsafe_fixes: bool =
 def _clash(fix: Fix, edits: dict[str, list[Edit]], renames: dict[str, str]) -> str | None:
     for edit in fix.edits:
         for other in edits.get(edit.migration, []):
-            if _overlaps(edit, other):
+            if edit != other and _overlaps(edit, other):
                 return f"its edit of {edit.migration} overlaps another fix"
     for rename in fix.renames:
         if rename.old in renames and renames[rename.old] != rename.new:

@@ -33,12 +33,14 @@ Example::
 from __future__ import annotations
 
 from sqlglot import exp
+from sqlglot.tokens import TokenType
 
 from codemod import sqlgen
 from codemod.context import Context, append_to_migration, replace_statement
-from codemod.model import Finding, Fix
-from codemod.names import QName, identifier_name, table_qname
+from codemod.model import Edit, Finding, Fix, Migration, Span, Statement
+from codemod.names import QName, identifier_name, quote_ident, table_qname
 from codemod.replay import Requirement, StatementReport
+from codemod.table_elements import foreign_keys
 
 CODE = "forward-reference"
 SUMMARY = "Refers to a table or type that only a later migration creates"
@@ -47,10 +49,11 @@ SEVERITY = "error"
 
 def find(context: Context) -> list[Finding]:
     findings = []
+    hoisted: dict[QName, str] = {}
     for report in context.replay.top_level():
         later = _later_creations(context, report)
         if later:
-            findings.append(_finding(context, report, later))
+            findings.append(_finding(context, report, later, hoisted))
     return findings
 
 
@@ -63,31 +66,118 @@ def _later_creations(context: Context, report: StatementReport) -> list[tuple[Re
     return found
 
 
-def _finding(context: Context, report: StatementReport, later: list[tuple[Requirement, StatementReport]]) -> Finding:
+def _finding(
+    context: Context, report: StatementReport, later: list[tuple[Requirement, StatementReport]], hoisted: dict[QName, str]
+) -> Finding:
     statement = report.statement
     needs = ", ".join(
         f"{requirement.kind} {requirement.name} (created later by {creator.statement.migration.name})"
         for requirement, creator in later
     )
-    conditions = _guard_conditions(statement.expression, report)
-    if conditions is None:
-        message = f"needs {needs}; codemod cannot guard this statement: move it after the creation"
-        return context.finding(CODE, "error", statement, message)
+    types = [(r, c) for r, c in later if r.kind == "type"]
+    tables = [(r, c) for r, c in later if r.kind == "table"]
+    edits: list[Edit] = []
+    steps: list[str] = []
+    for requirement, creator in types:
+        hoist = _hoist_type(statement, requirement.name, creator, hoisted)
+        if hoist is None:
+            return context.finding(CODE, "error", statement, f"needs {needs}; codemod cannot create the type earlier: move it by hand")
+        edits += hoist
+        if hoist:
+            steps.append(f"create type {requirement.name} here, idempotently")
+        else:
+            steps.append(f"type {requirement.name} is created earlier by the fix at {hoisted[requirement.name]}")
+    if tables:
+        table_fix = _guard_tables(statement, report, tables)
+        if table_fix is None:
+            message = f"needs {needs}; codemod cannot guard this statement: move it after the creation"
+            return context.finding(CODE, "error", statement, message)
+        table_edits, description = table_fix
+        edits += table_edits
+        steps.append(description)
+    description = "; ".join(steps)
+    return context.finding(CODE, "error", statement, f"needs {needs}; fix: {description}", Fix(description, edits))
+
+
+def _hoist_type(
+    statement: Statement, name: QName, creator: StatementReport, hoisted: dict[QName, str]
+) -> list[Edit] | None:
+    """Create the enum before its first use (its later CREATE TYPE becomes a no-op there)."""
+    if name in hoisted:
+        return []
+    definition = creator.statement
+    if creator.guarded or not isinstance(definition.expression, exp.Create):
+        return None
+    hoisted[name] = f"{statement.migration.name}:{statement.line}"
     newline = statement.migration.newline
-    body = statement.text
-    guarded = sqlgen.guarded(body, conditions, newline)
-    last_creator = max((creator for _, creator in later), key=lambda creator: creator.seq)
-    target = last_creator.statement.migration
+    block = sqlgen.ignoring_duplicates(definition.text, newline)
+    note = sqlgen.comment(f"creates type {name} here, before its first use (forward-reference); {definition.migration.name} creates it too")
+    insert_at = statement.span.start
+    return [
+        Edit(statement.migration.name, Span(insert_at, insert_at), f"{note}{newline}{block}{newline}{newline}"),
+        replace_statement(definition, sqlgen.ignoring_duplicates(definition.text, definition.migration.newline)),
+    ]
+
+
+def _guard_tables(
+    statement: Statement, report: StatementReport, tables: list[tuple[Requirement, StatementReport]]
+) -> tuple[list[Edit], str] | None:
+    expression = statement.expression
+    if isinstance(expression, exp.Create) and (expression.args.get("kind") or "").upper() == "TABLE":
+        return _split_create_table(statement, expression, tables)
+    conditions = _guard_conditions(expression, report)
+    if conditions is None:
+        return None
+    newline = statement.migration.newline
+    guarded = sqlgen.guarded(statement.text, conditions, newline)
+    target = _last_creator(tables).statement.migration
+    edits = [replace_statement(statement, guarded), _re_add(statement, target, guarded)]
+    return edits, f"guard it, and run it again at the end of {target.name}"
+
+
+def _last_creator(tables: list[tuple[Requirement, StatementReport]]) -> StatementReport:
+    return max((creator for _, creator in tables), key=lambda creator: creator.seq)
+
+
+def _re_add(statement: Statement, target: Migration, guarded: str) -> Edit:
     note = sqlgen.comment(
         f"re-adds a statement of {statement.migration.name} (forward-reference) once its dependencies exist"
     )
-    edits = [
-        replace_statement(statement, guarded),
-        append_to_migration(target, f"{note}{newline}{guarded}"),
-    ]
-    description = f"guard it, and run it again at the end of {target.name}"
-    fix = Fix(description, edits)
-    return context.finding(CODE, "error", statement, f"needs {needs}; fix: {description}", fix)
+    return append_to_migration(target, f"{note}{target.newline}{guarded}")
+
+
+def _split_create_table(
+    statement: Statement, expression: exp.Create, tables: list[tuple[Requirement, StatementReport]]
+) -> tuple[list[Edit], str] | None:
+    """Create the table without its forward foreign keys; add them, guarded, after it and at their target."""
+    table = table_qname(expression.this.this if isinstance(expression.this, exp.Schema) else expression.this)
+    later = {requirement.name: creator for requirement, creator in tables}
+    if table is None:
+        return None
+    keys = [key for key in foreign_keys(statement, table) if key.target in later]
+    if {key.target for key in keys} != set(later):
+        return None  # something else than a foreign key needs the later table
+    newline = statement.migration.newline
+    text, offset = statement.migration.text, statement.char_start
+    body = text[offset : statement.char_end]
+    for key in sorted(keys, key=lambda key: key.cut[0], reverse=True):
+        body = body[: key.cut[0] - offset] + body[key.cut[1] - offset :]
+    if not expression.args.get("exists"):
+        table_word = next(t for t in statement.tokens if t.token_type == TokenType.TABLE)
+        cut = table_word.end + 1 - offset  # every cut lies after TABLE, so this offset still holds
+        body = body[:cut] + " IF NOT EXISTS" + body[cut:]
+    blocks = []
+    edits: list[Edit] = []
+    for key in keys:
+        add = f"ALTER TABLE {table} ADD CONSTRAINT {quote_ident(key.name)} {key.definition}"
+        conditions = [sqlgen.relation_exists(key.target), sqlgen.constraint_missing(table, key.name)]
+        guarded = sqlgen.guarded(add, conditions, newline)
+        blocks.append(guarded)
+        edits.append(_re_add(statement, later[key.target].statement.migration, guarded))
+    replacement = sqlgen.with_semicolon(body) + newline + newline + (newline + newline).join(blocks)
+    targets = sorted({later[key.target].statement.migration.name for key in keys})
+    description = f"create the table without {', '.join(repr(k.name) for k in keys)}; add them guarded, and again at the end of {', '.join(targets)}"
+    return [replace_statement(statement, replacement), *edits], description
 
 
 def _guard_conditions(expression: exp.Expression | None, report: StatementReport) -> list[str] | None:
