@@ -492,3 +492,25 @@ def test_corpus_list_is_read() -> None:
         pytest.skip("shared/corpus not found")
     assert "triggerdotdev__trigger.dev" in HEALTHY and "civitai__civitai" not in HEALTHY
     assert all(re.fullmatch(r"[\w.-]+", name) for name in HEALTHY)
+
+
+def test_bytes_order_fails_elsewhere_and_is_proven_too(seed: Path, pg_cluster: TemporaryCluster) -> None:
+    """Older Prisma sorts by bytes: the seed then fails at the duplicate table, not the forward key."""
+    result = CliRunner().invoke(
+        app, ["verify", str(seed), "--order", "bytes", "--database-url", pg_cluster.url, "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["order"] == "bytes"
+    assert document["original"]["failed_migration"] == ERRORS
+    failed = next(m for m in document["original"]["migrations"] if m["status"] == "failed")
+    assert (failed["sqlstate"], failed["line"]) == ("42P07", 2)
+    assert failed["message"] == 'relation "dead_letter_queue" already exists'
+    [convergence] = document["convergence"]["checked"]
+    assert convergence["from_migration"] == ERRORS and convergence["holds"] is True
+
+
+def test_unreachable_url_is_one_line_exit_2(seed: Path) -> None:
+    result = CliRunner().invoke(app, ["verify", str(seed), "--database-url", "postgresql://u:pw@127.0.0.1:1/db"])
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and "pw" not in result.output.replace("postgresql", "")

@@ -221,7 +221,7 @@ def _scrub(text: str, url: str) -> str:
         password = None
     if password:
         text = text.replace(str(password), "***")
-    return text.replace(url, mask_url(url))
+    return " ".join(text.replace(url, mask_url(url)).split())  # one line
 
 
 class ScratchServer:

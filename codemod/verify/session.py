@@ -29,7 +29,7 @@ from codemod.plan import Plan
 from codemod.render.write import copy_rewritten_tree
 from codemod.tree import load_tree
 from codemod.verify.compare import MissingObject, missing_objects
-from codemod.verify.convergence import ConvergenceResult, check_from_failure, check_fully_applied
+from codemod.verify.convergence import ConvergenceResult, check_from_failure, check_fully_applied, counterpart
 from codemod.verify.intent import Intent, intended_schema
 from codemod.verify.introspect import Snapshot, snapshot_url
 from codemod.verify.runner import ScratchServer, TreeResult, VerifyDatabaseError, replay_migrations
@@ -233,7 +233,8 @@ def _run(
         failure = original_result.failure
         assert failure is not None
         k = [m.name for m in original.migrations].index(failure.name)
-        sink.start(f"convergence from {failure.name}", len(original.migrations) - 0)
+        j = counterpart(plan, rewritten, failure.name)
+        sink.start(f"convergence from {failure.name}", k + len(rewritten.migrations) - (j or 0))
         report.convergence.append(
             check_from_failure(server, original, rewritten, plan, k, rewritten_final, progress=sink.advance)
         )
