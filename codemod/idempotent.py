@@ -125,7 +125,8 @@ def _action_clauses(statement: Statement, words: list[str]) -> list[Edit]:
     edits = []
     depth = 0
     action_start = True
-    for index, token in enumerate(tokens):
+    for index in range(_first_action(tokens, words), len(tokens)):
+        token, word = tokens[index], words[index]
         if token.token_type == TokenType.L_PAREN:
             depth += 1
         elif token.token_type == TokenType.R_PAREN:
@@ -135,7 +136,6 @@ def _action_clauses(statement: Statement, words: list[str]) -> list[Edit]:
         if token.token_type == TokenType.COMMA:
             action_start = True
             continue
-        word = words[index]
         if action_start and word == "ADD" and index + 1 < len(words):
             following = words[index + 1]
             if following == "COLUMN":
@@ -147,11 +147,23 @@ def _action_clauses(statement: Statement, words: list[str]) -> list[Edit]:
             following = words[index + 1]
             if following in ("COLUMN", "CONSTRAINT") and not _followed_by_if(words, index + 1):
                 edits.append(_insert_after(statement, tokens[index + 1], " IF EXISTS"))
-            elif following not in ("COLUMN", "CONSTRAINT", "IF", "DEFAULT", "NOT", "EXPRESSION", "IDENTITY"):
+            elif following not in ("COLUMN", "CONSTRAINT", "IF"):
                 edits.append(_insert_after(statement, token, " IF EXISTS"))
-        if word in ("ADD", "DROP", "ALTER", "RENAME", "SET", "ENABLE", "DISABLE", "VALIDATE", "OWNER", "FORCE", "NO", "INHERIT", "REPLICA", "CLUSTER", "RESET", "ATTACH", "DETACH", "OF", "NOT"):
-            action_start = False
+        action_start = False
     return edits
+
+
+def _first_action(tokens: list[Token], words: list[str]) -> int:
+    """Index of the first action: after ``ALTER TABLE [IF EXISTS] [ONLY] name [*]``."""
+    index = 2
+    if words[index : index + 2] == ["IF", "EXISTS"]:
+        index += 2
+    if words[index : index + 1] == ["ONLY"]:
+        index += 1
+    _, index = opaque.read_name(tokens, index)
+    if index < len(tokens) and tokens[index].token_type == TokenType.STAR:
+        index += 1
+    return index
 
 
 def _single_action_guard(table: QName, action: exp.Expression, node: exp.Alter) -> list[str] | None:

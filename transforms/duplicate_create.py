@@ -64,11 +64,12 @@ def _finding(context: Context, report: StatementReport, creation: Creation) -> F
     if report.action_count > 1 and creation.kind in ("constraint", "column"):
         message = f"{headline}; the statement does more than this, so codemod leaves it to a human"
         return context.finding(CODE, "error", statement, message)
+    kept = f"; the existing one also has {', '.join(outcome.kept)}, which stays" if outcome.kept else ""
     if outcome.delta:
-        description = f"rewrite into the idempotent delta ({outcome.summary})"
+        description = f"rewrite into the idempotent delta ({outcome.summary}){kept}"
         text = (newline * 2).join(outcome.delta)
     else:
-        description = "remove the identical duplicate"
+        description = f"remove the duplicate{kept}" if kept else "remove the identical duplicate"
         text = sqlgen.comment(f"removed duplicate {creation.label}, already created by {where}")
     fix = Fix(description, [replace_statement(statement, text)])
     return context.finding(CODE, "error", statement, f"{headline}; fix: {description}", fix)
@@ -80,9 +81,10 @@ class _Conflict:
 
 
 class _Delta:
-    def __init__(self, delta: list[str], summary: str = "") -> None:
+    def __init__(self, delta: list[str], summary: str = "", kept: list[str] | None = None) -> None:
         self.delta = delta
         self.summary = summary
+        self.kept = kept or []
 
 
 def _reconcile(creation: Creation, newline: str, written: dict[str, str]) -> _Conflict | _Delta:
@@ -131,7 +133,8 @@ def _table_delta(existing: TableState, new: TableState, newline: str, written: d
         parts.append("adds " + ", ".join(repr(column.name) for column in added))
     if added_constraints:
         parts.append("adds constraint " + ", ".join(repr(c.name) for c in added_constraints))
-    return _Delta(statements, "; ".join(parts))
+    kept = [f"column {name!r}" for name in existing.columns if name not in new.columns]
+    return _Delta(statements, "; ".join(parts), kept)
 
 
 def _missing_constraints(existing: TableState, new: TableState) -> list[ConstraintDef]:
@@ -174,4 +177,5 @@ def _enum_delta(existing: TypeState, new: TypeState) -> _Conflict | _Delta:
             position = f" BEFORE {quote_literal(existing.values[0])}" if existing.values else ""
         statements.append(f"ALTER TYPE {new.name} ADD VALUE IF NOT EXISTS {quote_literal(value)}{position};")
     added = [value for value in new.values if value not in existing.values]
-    return _Delta(statements, "adds value " + ", ".join(repr(v) for v in added) if added else "")
+    kept = [f"value {value!r}" for value in existing.values if value not in new.values]
+    return _Delta(statements, "adds value " + ", ".join(repr(v) for v in added) if added else "", kept)
