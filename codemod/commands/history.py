@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,7 +19,7 @@ PathArgument = Annotated[
     Path, typer.Argument(help="Project root, prisma directory or migrations directory.", show_default=False)
 ]
 UrlOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--database-url",
         envvar="DATABASE_URL",
@@ -61,11 +61,10 @@ def _guard(url: str | None):
         def __enter__(self) -> None:
             return None
 
-        def __exit__(self, exc_type, exc, tb) -> bool:
+        def __exit__(self, exc_type, exc, tb) -> None:
             if exc is None or isinstance(exc, (typer.Exit, KeyboardInterrupt, SystemExit)):
-                return False
+                return
             _fail(exc, url)
-            return False
 
     return _Guard()
 
@@ -88,9 +87,9 @@ def resolve(
     path: PathArgument = Path("."),
     database_url: UrlOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan and the SQL; change nothing.")] = False,
-    applied: Annotated[Optional[list[str]], typer.Option("--applied", help="Record NAME as applied without running it (prisma migrate resolve --applied).")] = None,
-    rolled_back: Annotated[Optional[list[str]], typer.Option("--rolled-back", help="Mark the failed NAME rolled back (prisma migrate resolve --rolled-back).")] = None,
-    backup_file: Annotated[Optional[Path], typer.Option("--backup-file", help="Where the JSON copy of the table's rows goes (default: .codemod-backup/resolve-<time>/ beside the migrations directory).")] = None,
+    applied: Annotated[list[str] | None, typer.Option("--applied", help="Record NAME as applied without running it (prisma migrate resolve --applied).")] = None,
+    rolled_back: Annotated[list[str] | None, typer.Option("--rolled-back", help="Mark the failed NAME rolled back (prisma migrate resolve --rolled-back).")] = None,
+    backup_file: Annotated[Path | None, typer.Option("--backup-file", help="Where the JSON copy of the table's rows goes (default: .codemod-backup/resolve-<time>/ beside the migrations directory).")] = None,
     lock_timeout: Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for Prisma's migration lock.")] = 10.0,
     order: OrderOpt = OrderOption.locale,
 ) -> None:
@@ -125,12 +124,12 @@ def resolve(
 def cleanup(
     path: PathArgument = Path("."),
     database_url: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--database-url", envvar="DATABASE_URL", show_default=False, show_envvar=True,
                      help="Check the database so that applied migrations are never removed."),
     ] = None,
     remove: Annotated[bool, typer.Option("--remove", help="Delete what was found.")] = False,
-    move_to: Annotated[Optional[Path], typer.Option("--move-to", help="Move what was found into DIR (outside the migrations directory).")] = None,
+    move_to: Annotated[Path | None, typer.Option("--move-to", help="Move what was found into DIR (outside the migrations directory).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what --remove / --move-to would do; change nothing.")] = False,
 ) -> None:
     """Find backup folders, stray copies, folders without migration.sql (P3015) and loose .sql files; remove or move them on request."""

@@ -100,7 +100,7 @@ def parse_url(url: str | None) -> DatabaseUrl:
 def _scrub(text: str, url: str | DatabaseUrl) -> str:
     """Remove every form of the password from a message (plain, percent-encoded, whole URL)."""
     parsed = url if isinstance(url, DatabaseUrl) else None
-    raw = parsed.original if parsed else url
+    raw: str = parsed.original if parsed else str(url)
     secrets: set[str] = set()
     if parsed and parsed.password:
         secrets.add(parsed.password)

@@ -92,12 +92,12 @@ def doctor(path: Path | str | None, database_url: str | DatabaseUrl | None, orde
         report.tree_note = "no tree given"
         return report
     try:
-        tree_objects = _tree_objects(Path(path), order, url.schema)
+        found: tuple[set[str], set[str]] | None = _tree_objects(Path(path), order, url.schema)
     except CodemodError as error:
         report.tree_note = f"the tree could not be read: {error.one_line()}"
-        tree_objects = None
-    if tree_objects is not None:
-        tree_objects, opaque_tables = tree_objects
+        found = None
+    if found is not None:
+        tree_objects, opaque_tables = found
         db_objects = {o for o in db_objects if not any(o.startswith(f"column {t}.") for t in opaque_tables)}
         report.missing_in_db = sorted(tree_objects - db_objects)
         report.extra_in_db = sorted(db_objects - tree_objects)

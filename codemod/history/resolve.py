@@ -32,9 +32,9 @@ from typing import Any
 from codemod.discover import Order
 from codemod.errors import CodemodError
 from codemod.history.connect import DatabaseUrl, connect, parse_url
+from codemod.history.local import load_local_tree
 from codemod.history.status import StatusReport, compare
 from codemod.history.table import TABLE, Row, acquire_lock, backup_rows, qualified_table, read_rows, release_lock
-from codemod.history.local import load_local_tree
 from codemod.names import quote_ident, quote_literal
 
 CREATE_TABLE = (
@@ -76,7 +76,7 @@ class Action:
         text = self.template.replace("{table}", table)
         pieces = text.split("%s")
         out = [pieces[0]]
-        for value, piece in zip(self.params, pieces[1:]):
+        for value, piece in zip(self.params, pieces[1:], strict=False):
             out.append(_literal(value) + piece)
         return "".join(out) + ";"
 

@@ -231,11 +231,11 @@ def _order_notes(tree: LocalTree, report: StatusReport) -> list[str]:
     agree = {}
     for order in ORDERS:
         positions = tree.positions(order)
-        agree[order] = all(positions[a] < positions[b] for a, b in zip(names, names[1:]))
+        agree[order] = all(positions[a] < positions[b] for a, b in zip(names, names[1:], strict=False))
     if agree[tree.order]:
         return []
     positions = tree.positions()
-    for a, b in zip(names, names[1:]):
+    for a, b in zip(names, names[1:], strict=False):
         if positions[a] > positions[b]:
             notes.append(
                 f"the database applied {a} before {b}; the tree ({tree.order} order) puts {b} first"
