@@ -53,7 +53,7 @@ def main() -> None:
                 raise SystemExit(f"{args.tree} did not apply: {failure.name}: {failure.message}")
             timings.append(result.seconds)
     print(f"tree: {args.tree} ({len(tree.migrations)} migrations; load+split+parse {load_seconds:.2f}s)")
-    print(f"replay seconds: " + ", ".join(f"{t:.2f}" for t in timings))
+    print("replay seconds: " + ", ".join(f"{t:.2f}" for t in timings))
     print(f"{statistics.median(timings):.2f}")
 
 

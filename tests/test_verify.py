@@ -35,7 +35,7 @@ from codemod.tree import load_tree  # noqa: E402
 from codemod.verify import verify  # noqa: E402
 from codemod.verify.compare import diff_snapshots, missing_objects  # noqa: E402
 from codemod.verify.introspect import snapshot_url  # noqa: E402
-from codemod.verify.runner import APPLIED, FAILED, NOT_RUN, SCRATCH_PREFIX, mask_url, replay_migrations  # noqa: E402
+from codemod.verify.runner import APPLIED, FAILED, NOT_RUN, mask_url, replay_migrations  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "examples" / "seed-story"

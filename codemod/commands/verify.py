@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -30,7 +30,7 @@ def verify_command(
         Path, typer.Argument(help="Project root, prisma directory or migrations directory.", show_default=False)
     ] = Path("."),
     database_url: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--database-url",
             help="A PostgreSQL server to use (default: $DATABASE_URL, else a temporary cluster). "
@@ -55,11 +55,11 @@ def verify_command(
     except CodemodError as error:
         progress.close()
         typer.echo(f"codemod: {error.one_line()}", err=True)
-        raise typer.Exit(error.exit_code)
+        raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
         progress.close()
         typer.echo("codemod: interrupted; scratch databases and temporary servers were removed", err=True)
-        raise typer.Exit(130)
+        raise typer.Exit(130) from None
     progress.close()
     if format == FormatOption.json:
         typer.echo(json.dumps(report.to_json(), indent=2))

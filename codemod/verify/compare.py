@@ -90,14 +90,14 @@ def diff_snapshots(a: Snapshot, b: Snapshot) -> list[str]:
         elif a.indexes[index] != b.indexes[index]:
             lines.append(f"~ index {index}: {a.indexes[index].definition} → {b.indexes[index].definition}")
     for table in sorted(set(a.constraints) | set(b.constraints)):
-        left, right = a.constraints.get(table, {}), b.constraints.get(table, {})
-        for name in sorted(set(left) | set(right)):
-            if name not in right:
-                lines.append(f"- {left[name].kind} {table}.{name}: {left[name].definition}")
-            elif name not in left:
-                lines.append(f"+ {right[name].kind} {table}.{name}: {right[name].definition}")
-            elif left[name] != right[name]:
+        cleft, cright = a.constraints.get(table, {}), b.constraints.get(table, {})
+        for name in sorted(set(cleft) | set(cright)):
+            if name not in cright:
+                lines.append(f"- {cleft[name].kind} {table}.{name}: {cleft[name].definition}")
+            elif name not in cleft:
+                lines.append(f"+ {cright[name].kind} {table}.{name}: {cright[name].definition}")
+            elif cleft[name] != cright[name]:
                 lines.append(
-                    f"~ {left[name].kind} {table}.{name}: {left[name].definition} → {right[name].definition}"
+                    f"~ {cleft[name].kind} {table}.{name}: {cleft[name].definition} → {cright[name].definition}"
                 )
     return lines

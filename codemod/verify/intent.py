@@ -33,8 +33,8 @@ after a later migration may land after a statement that meant to change it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import psycopg
 from psycopg import sql
@@ -135,7 +135,7 @@ def _retry(
 ) -> list[tuple[Statement, psycopg.Error]]:
     still: list[tuple[Statement, psycopg.Error]] = []
     conn.execute("BEGIN")
-    for statement, previous in pending:
+    for statement, _previous in pending:
         error = _attempt(conn, statement.text)
         if error is None:
             intent.deferred.append(f"{statement.migration.name}:{statement.line}")

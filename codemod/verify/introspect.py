@@ -158,7 +158,7 @@ def snapshot(conn: psycopg.Connection, schemas: tuple[str, ...] | None = None) -
         if not wanted(schema) or _excluded(schema, table):
             continue
         snap.constraints.setdefault(qualified(schema, table), {})[name] = Constraint(
-            qualified(schema, table), CONSTRAINT_KINDS.get(kind, kind), definition
+            qualified(schema, table), CONSTRAINT_KINDS.get(kind, str(kind)), definition or ""
         )
     for schema, index, table, definition in conn.execute(_INDEXES).fetchall():
         if not wanted(schema) or _excluded(schema, table):

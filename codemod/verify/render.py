@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Any, TextIO
 
 from codemod.verify.runner import APPLIED, FAILED, TreeResult
 from codemod.verify.session import VerifyReport
@@ -86,7 +86,7 @@ class RichProgress:
             console=self.console,
             transient=True,
         )
-        self.task: int | None = None
+        self.task: Any = None
         self.started = False
 
     @property

@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import psycopg
 from psycopg import conninfo, sql
@@ -249,7 +250,8 @@ class ScratchServer:
     def check(self) -> str:
         """Connect once; return the server version string."""
         with self._admin() as conn:
-            return str(conn.execute("SHOW server_version").fetchone()[0])
+            row = conn.execute("SHOW server_version").fetchone()
+            return str(row[0]) if row else ""
 
     def create(self, role: str) -> str:
         role = re.sub(r"[^a-z0-9_]", "_", role.lower())[:30]
@@ -284,7 +286,7 @@ class ScratchServer:
                 continue
             self.created.remove(name)
 
-    def __enter__(self) -> "ScratchServer":
+    def __enter__(self) -> ScratchServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
