@@ -17,9 +17,10 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Protocol
+from typing import Any, Protocol
 
 from codemod.discover import Order
 from codemod.engine import AnalyseOptions, analyse, make_plan
