@@ -404,6 +404,11 @@ class _Replayer:
             return
         index.name = QName(name.schema, new_name.name)
         self.state.indexes[index.name] = index
+        table = self.state.tables.get(index.table) if index.table is not None else None
+        if table is not None and name.name in table.constraints:  # PostgreSQL renames the constraint too
+            constraint = table.constraints.pop(name.name)
+            constraint.name = new_name.name
+            table.constraints[new_name.name] = constraint
 
     # ── DROP ─────────────────────────────────────────────────────────────────────────────
     def _drop(self, node: exp.Drop) -> None:
