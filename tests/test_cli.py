@@ -180,8 +180,15 @@ def test_bom_and_crlf_survive_an_edit(cli, tmp_path: Path) -> None:
             "20240102000000_b/migration.sql": b"\xef\xbb\xbf-- again\r\n" + users + b"-- end\r\n",
         },
     )
-    assert cli.invoke(app, ["apply", str(root), "--in-place"]).exit_code == 0
+    assert cli.invoke(app, ["apply", str(root), "--in-place", "--ignore", "utf8-bom"]).exit_code == 0
     data = (root / "20240102000000_b" / "migration.sql").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf-- again\r\n-- codemod: removed duplicate")
     assert data.endswith(b"\r\n-- end\r\n") and b"\n" not in data.replace(b"\r\n", b"")
     assert (root / "20240101000000_a" / "migration.sql").read_bytes() == users
+
+
+def test_bom_is_removed_by_its_own_transform(cli, tmp_path: Path) -> None:
+    root = _tree_with(tmp_path, {"20240101000000_a/migration.sql": b"\xef\xbb\xbf-- x\r\nCREATE TABLE a (id int);\r\n"})
+    assert "utf8-bom error" in cli.invoke(app, ["check", str(root)]).stdout
+    assert cli.invoke(app, ["apply", str(root), "--in-place"]).exit_code == 0
+    assert (root / "20240101000000_a" / "migration.sql").read_bytes() == b"-- x\r\nCREATE TABLE IF NOT EXISTS a (id int);\r\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from transforms import duplicate_create, forward_reference, timestamp_name
+from transforms import duplicate_create, forward_reference, timestamp_name, utf8_bom
 
-ALL: tuple[ModuleType, ...] = (duplicate_create, forward_reference, timestamp_name)
+ALL: tuple[ModuleType, ...] = (duplicate_create, forward_reference, timestamp_name, utf8_bom)
 BY_CODE: dict[str, ModuleType] = {module.CODE: module for module in ALL}
