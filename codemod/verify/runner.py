@@ -134,7 +134,8 @@ def replay_migrations(
                 continue
             t0 = time.perf_counter()
             try:
-                run_script(conn, migration.text)
+                # Prisma sends the file as it is: a byte-order mark reaches PostgreSQL (and fails there).
+                run_script(conn, ("\ufeff" if migration.bom else "") + migration.text)
                 outcome = MigrationResult(migration.name, APPLIED)
             except psycopg.Error as error:
                 if isinstance(error, psycopg.OperationalError) and conn.closed:
