@@ -5,6 +5,8 @@ Exit codes: 0 nothing wrong (or everything fixed), 1 errors remain, 2 bad input.
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -257,7 +259,23 @@ app.command("doctor")(history_commands.doctor)
 
 
 def main() -> None:
-    app()
+    """Run the CLI, then leave without the interpreter's final sweep.
+
+    Syntax trees are cyclic (nodes point at their parents), so CPython's last collection walks
+    all of them: seconds on a large tree (measured: 4 s of a 7.7 s run on 10,000 migrations).
+    Exit handlers still run and output is flushed; only the sweep is skipped.
+    """
+    try:
+        app()
+        code = 0
+    except SystemExit as stop:
+        if isinstance(stop.code, str):
+            print(stop.code, file=sys.stderr)
+        code = stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 if __name__ == "__main__":

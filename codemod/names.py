@@ -7,7 +7,7 @@ Every object the replay tracks is keyed by a :class:`QName` built through these 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlglot import exp
 
@@ -43,9 +43,8 @@ def quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-@dataclass(frozen=True, order=True)
-class QName:
-    """A schema-qualified object name; ``explicit_schema`` remembers whether the SQL named it."""
+class QName(NamedTuple):
+    """A schema-qualified object name (a tuple, so equality and hashing run in C)."""
 
     schema: str
     name: str

@@ -83,6 +83,7 @@ def replay_tree(tree: MigrationTree, dialect: Dialect) -> Replay:
 class _Replayer:
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
+        self.dialect_name = type(dialect).__name__.lower()
         # SQLite checks a foreign key's target only when rows are written, never at CREATE time.
         self.checks_reference_targets = type(dialect).__name__.lower() != "sqlite"
         self.state = SchemaState()
@@ -194,8 +195,9 @@ class _Replayer:
             self.state.tables[name] = new
             for constraint in constraints.values():
                 if constraint.kind in ("p", "u") and constraint.name:
-                    self.state.indexes[QName(name.schema, constraint.name)] = IndexState(
-                        QName(name.schema, constraint.name), name, None, new.created_by, constraint.columns
+                    index_name = QName(name.schema, constraint.name)
+                    self.state.indexes[index_name] = IndexState(
+                        index_name, name, None, self.dialect_name, new.created_by, constraint.columns
                     )
         elif existing is not None and not if_not_exists and existing.columns is not None and columns:
             for column_name, column in columns.items():  # keep the author's intent: the delta lands
@@ -212,9 +214,9 @@ class _Replayer:
     def _column_def(self, node: exp.ColumnDef) -> ColumnDef:
         name = identifier_name(node.this) or ""
         data_type = node.args.get("kind")
-        type_sql = data_type.sql(self.dialect) if isinstance(data_type, exp.DataType) else ""
+        type_node = data_type if isinstance(data_type, exp.DataType) else None
         not_null = False
-        default_sql = None
+        default_node = None
         for constraint in node.args.get("constraints") or []:
             kind = constraint.args.get("kind")
             if isinstance(kind, exp.NotNullColumnConstraint) and not kind.args.get("allow_null"):
@@ -222,14 +224,14 @@ class _Replayer:
             elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
                 not_null = True
             elif isinstance(kind, exp.DefaultColumnConstraint):
-                default_sql = kind.this.sql(self.dialect) if kind.this is not None else None
+                default_node = kind.this
         type_ref = _user_type(data_type)
         if type_ref is not None:
             # Recorded either way; a missing type only matters when a later migration creates it
             # (extension types such as citext or vector are never created by a migration).
             self._require("type", type_ref)
         statement = self.report.statement if self.report else None
-        return ColumnDef(name, type_sql, not_null, default_sql, node.sql(self.dialect), type_ref, statement)
+        return ColumnDef(name, type_node, not_null, default_node, node, self.dialect_name, type_ref, statement)
 
     def _constraint_def(self, node: exp.Expression) -> ConstraintDef | None:
         name = None
@@ -251,9 +253,8 @@ class _Replayer:
         reference = body.find(exp.Reference)
         if reference is not None:
             references = _reference_table(reference)
-        signature = body.sql(self.dialect)
         statement = self.report.statement if self.report else None
-        return ConstraintDef(name, kind, signature, node.sql(self.dialect), references, _column_names(body), statement)
+        return ConstraintDef(name, kind, body, node, self.dialect_name, references, _column_names(body), statement)
 
     def _create_type(self, node: exp.Create) -> None:
         name = table_qname(node.this)
@@ -283,9 +284,8 @@ class _Replayer:
             return
         name = QName(table.schema, index_name)
         params = index.args.get("params")
-        signature = f"{'UNIQUE ' if node.args.get('unique') else ''}{table}{params.sql(self.dialect) if params else ''}"
         columns = _column_names(params) if params is not None else frozenset()
-        new = IndexState(name, table, signature, self.report.statement if self.report else None, columns)
+        new = IndexState(name, table, node, self.dialect_name, self.report.statement if self.report else None, columns)
         existing = self.state.indexes.get(name)
         if self._creating("index", name, f"index {name}", new, existing, if_not_exists):
             self.state.indexes[name] = new
@@ -356,7 +356,7 @@ class _Replayer:
             if constraint.kind in ("p", "u") and constraint.name:
                 index_name = QName(table.name.schema, constraint.name)
                 self.state.indexes[index_name] = IndexState(
-                    index_name, table.name, None, self.report.statement if self.report else None, constraint.columns
+                    index_name, table.name, None, self.dialect_name, self.report.statement if self.report else None, constraint.columns
                 )
 
     def _alter_drop(self, table: TableState, action: exp.Drop) -> None:
@@ -386,14 +386,14 @@ class _Replayer:
             return
         data_type = action.args.get("dtype")
         if isinstance(data_type, exp.DataType):
-            column.type_sql = data_type.sql(self.dialect)
+            column.type_node = data_type
             column.type_ref = _user_type(data_type)
             if column.type_ref is not None:
                 self._require("type", column.type_ref)
         if "default" in action.args and action.args.get("default") is not None:
-            column.default_sql = action.args["default"].sql(self.dialect)
+            column.default_node = action.args["default"]
         if action.args.get("drop") and action.args.get("allow_null") is None and "default" not in action.args:
-            column.default_sql = None
+            column.default_node = None
         if action.args.get("allow_null") is not None:
             column.not_null = not action.args["allow_null"]
 
@@ -433,9 +433,10 @@ class _Replayer:
         self.state.schemas.discard(schema)
         for table in [key for key in self.state.tables if key.schema == schema]:
             self.state.drop_table(table)
-        for mapping in (self.state.types, self.state.indexes):
-            for key in [key for key in mapping if key.schema == schema]:
-                del mapping[key]
+        for key in [key for key in self.state.types if key.schema == schema]:
+            del self.state.types[key]
+        for key in [key for key in self.state.indexes if key.schema == schema]:
+            del self.state.indexes[key]
 
     # ── statements sqlglot keeps opaque ──────────────────────────────────────────────────
     def _opaque(self, statement: Statement, tokens: list[Token]) -> None:
@@ -475,7 +476,7 @@ class _Replayer:
 def _snapshot(existing: object | None) -> object | None:
     """A copy of a table or enum as it stood, since the replay keeps changing the live one."""
     if isinstance(existing, TableState):
-        columns = dict(existing.columns) if existing.columns is not None else None
+        columns = {name: replace(column) for name, column in existing.columns.items()} if existing.columns is not None else None
         return replace(existing, columns=columns, constraints=dict(existing.constraints))
     if isinstance(existing, TypeState):
         return replace(existing, values=list(existing.values) if existing.values is not None else None)

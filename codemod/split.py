@@ -37,7 +37,7 @@ def tokenize(dialect: Dialect, text: str, migration: Migration) -> list[Token]:
 
 
 def _token_error(error: TokenError, migration: Migration) -> CodemodError:
-    cause = str(error.__cause__ or "")
+    cause = str(error.__cause__ or error.__context__ or "")  # the compiled tokenizer chains it as context
     match = _MISSING.search(cause)
     if match:
         delimiter, line = match.group(1), int(match.group(2))
