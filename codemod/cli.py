@@ -15,6 +15,7 @@ from typing import Annotated, NoReturn
 import typer
 
 import transforms
+from codemod.commands.options import OrderOption
 from codemod.config import KEYS, Settings, load_settings
 from codemod.engine import AnalyseOptions, Analysis, analyse, make_plan
 from codemod.errors import CodemodError
@@ -33,11 +34,6 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Repairs broken Prisma migration trees: finds what will fail by replaying the schema, and rewrites it.",
 )
-
-
-class OrderOption(str, Enum):
-    locale = "locale"
-    bytes = "bytes"
 
 
 class ColorOption(str, Enum):

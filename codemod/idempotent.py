@@ -18,6 +18,7 @@ from codemod import opaque, sqlgen
 from codemod.context import replace_statement
 from codemod.model import Edit, Span, Statement
 from codemod.names import QName, identifier_name, table_qname
+from codemod.opaque import word
 
 _HARMLESS_COMMANDS = {"COMMENT", "GRANT", "REVOKE", "SET", "RESET", "SELECT", "DO", "ANALYZE", "REFRESH", "NOTIFY", "VACUUM", "REINDEX", "CLUSTER", "LOCK", "BEGIN", "COMMIT", "START"}
 _CONSTRAINT_WORDS = {"CONSTRAINT", "PRIMARY KEY", "PRIMARY", "UNIQUE", "FOREIGN KEY", "FOREIGN", "CHECK", "EXCLUDE"}
@@ -31,7 +32,7 @@ class Outcome:
 
 def make_idempotent(statement: Statement) -> Outcome:
     expression = statement.expression
-    words = [_word(token) for token in statement.tokens]
+    words = [word(token) for token in statement.tokens]
     if not words:
         return Outcome([])
     if isinstance(expression, exp.Create):
@@ -46,9 +47,6 @@ def make_idempotent(statement: Statement) -> Outcome:
         return _command(statement, words)
     return Outcome([])
 
-
-def _word(token: Token) -> str:
-    return token.text.upper() if token.token_type != TokenType.IDENTIFIER else ""
 
 
 def _insert_after(statement: Statement, token: Token, text: str) -> Edit:
@@ -126,7 +124,7 @@ def _action_clauses(statement: Statement, words: list[str]) -> list[Edit]:
     depth = 0
     action_start = True
     for index in range(_first_action(tokens, words), len(tokens)):
-        token, word = tokens[index], words[index]
+        token, keyword = tokens[index], words[index]
         if token.token_type == TokenType.L_PAREN:
             depth += 1
         elif token.token_type == TokenType.R_PAREN:
@@ -136,14 +134,14 @@ def _action_clauses(statement: Statement, words: list[str]) -> list[Edit]:
         if token.token_type == TokenType.COMMA:
             action_start = True
             continue
-        if action_start and word == "ADD" and index + 1 < len(words):
+        if action_start and keyword == "ADD" and index + 1 < len(words):
             following = words[index + 1]
             if following == "COLUMN":
                 if not _followed_by_if(words, index + 1):
                     edits.append(_insert_after(statement, tokens[index + 1], " IF NOT EXISTS"))
             elif following not in _CONSTRAINT_WORDS and following != "IF":
                 edits.append(_insert_after(statement, token, " IF NOT EXISTS"))
-        elif action_start and word == "DROP" and index + 1 < len(words):
+        elif action_start and keyword == "DROP" and index + 1 < len(words):
             following = words[index + 1]
             if following in ("COLUMN", "CONSTRAINT") and not _followed_by_if(words, index + 1):
                 edits.append(_insert_after(statement, tokens[index + 1], " IF EXISTS"))

@@ -55,7 +55,8 @@ class DoBlock:
 Command = AddEnumValue | RenameType | RenameEnumValue | RenameConstraint | DoBlock
 
 
-def _word(token: Token) -> str:
+def word(token: Token) -> str:
+    """A token as an upper-case keyword; quoted identifiers are never keywords."""
     return token.text.upper() if token.token_type != TokenType.IDENTIFIER else ""
 
 
@@ -85,7 +86,7 @@ def read_name(tokens: list[Token], at: int) -> tuple[QName | None, int]:
 
 
 def read_command(tokens: list[Token]) -> Command | None:
-    words = [_word(token) for token in tokens]
+    words = [word(token) for token in tokens]
     if not tokens:
         return None
     if words[0] == "DO":
@@ -165,6 +166,6 @@ def guarded_statements(body: str, dialect: Dialect) -> list[tuple[list[Token], s
 
 def _ddl_start(chunk: list[Token]) -> int | None:
     for index, token in enumerate(chunk):
-        if token.token_type in _DDL_STARTS and (index == 0 or _word(chunk[index - 1]) in _STATEMENT_LEADS):
+        if token.token_type in _DDL_STARTS and (index == 0 or word(chunk[index - 1]) in _STATEMENT_LEADS):
             return index
     return None

@@ -13,6 +13,7 @@ from sqlglot.tokens import Token, TokenType
 
 from codemod.model import Statement
 from codemod.names import QName, fold, quote_ident
+from codemod.opaque import read_name, word
 
 _COLUMN_STARTS = {TokenType.IDENTIFIER, TokenType.VAR}
 _ACTIONS = {"NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"}
@@ -27,9 +28,6 @@ class ForeignKey:
     target: QName
     definition: str  # "FOREIGN KEY (…) REFERENCES …", verbatim where possible
 
-
-def _word(token: Token) -> str:
-    return token.text.upper() if token.token_type != TokenType.IDENTIFIER else ""
 
 
 def _segments(tokens: list[Token]) -> list[tuple[int, int, int | None]]:
@@ -56,20 +54,6 @@ def _segments(tokens: list[Token]) -> list[tuple[int, int, int | None]]:
     return segments
 
 
-def _read_qname(tokens: list[Token], index: int) -> tuple[QName | None, int]:
-    parts = []
-    while index < len(tokens) and tokens[index].token_type in _COLUMN_STARTS | {TokenType.TABLE, TokenType.VAR}:
-        parts.append(fold(tokens[index].text, tokens[index].token_type == TokenType.IDENTIFIER))
-        index += 1
-        if index < len(tokens) and tokens[index].token_type == TokenType.DOT:
-            index += 1
-            continue
-        break
-    if not parts:
-        return None, index
-    return (QName.of(parts[-1], parts[-2]) if len(parts) > 1 else QName.of(parts[0])), index
-
-
 def _skip_parens(tokens: list[Token], index: int, last: int) -> int:
     if index <= last and tokens[index].token_type == TokenType.L_PAREN:
         depth = 0
@@ -88,18 +72,18 @@ def _reference_end(tokens: list[Token], index: int, last: int) -> int:
     """Index after ``REFERENCES t (cols) [MATCH …] [ON DELETE|UPDATE action] [DEFERRABLE …]``."""
     index = _skip_parens(tokens, index, last)
     while index <= last:
-        word = _word(tokens[index])
-        pair = f"{word} {_word(tokens[index + 1])}" if index + 1 <= last else word
-        if word == "MATCH":
+        keyword = word(tokens[index])
+        pair = f"{keyword} {word(tokens[index + 1])}" if index + 1 <= last else keyword
+        if keyword == "MATCH":
             index += 2
         elif pair in ("ON DELETE", "ON UPDATE"):
             index += 2
-            action = f"{_word(tokens[index])} {_word(tokens[index + 1])}" if index + 1 <= last else ""
+            action = f"{word(tokens[index])} {word(tokens[index + 1])}" if index + 1 <= last else ""
             index += 2 if action in _ACTIONS else 1
             index = _skip_parens(tokens, index, last)
-        elif word == "DEFERRABLE" or pair == "NOT DEFERRABLE":
-            index += 1 if word == "DEFERRABLE" else 2
-        elif word == "INITIALLY":
+        elif keyword == "DEFERRABLE" or pair == "NOT DEFERRABLE":
+            index += 1 if keyword == "DEFERRABLE" else 2
+        elif keyword == "INITIALLY":
             index += 2
         else:
             break
@@ -113,17 +97,17 @@ def foreign_keys(statement: Statement, table: QName) -> list[ForeignKey]:
     for first, last, comma in _segments(tokens):
         if first > last:
             continue
-        words = [_word(token) for token in tokens[first : last + 1]]
+        words = [word(token) for token in tokens[first : last + 1]]
         lead = 0
         name = None
         if words[0] == "CONSTRAINT" and first + 1 <= last:
             name = fold(tokens[first + 1].text, tokens[first + 1].token_type == TokenType.IDENTIFIER)
             lead = 2
         if words[lead : lead + 1] in (["FOREIGN KEY"], ["FOREIGN"]):  # a table constraint: cut the element
-            references = next((i for i in range(first, last + 1) if _word(tokens[i]) == "REFERENCES"), None)
+            references = next((i for i in range(first, last + 1) if word(tokens[i]) == "REFERENCES"), None)
             if references is None:
                 continue
-            target, _ = _read_qname(tokens, references + 1)
+            target, _ = read_name(tokens, references + 1)
             columns = [fold(t.text, t.token_type == TokenType.IDENTIFIER) for t in tokens[first + lead : references] if t.token_type in _COLUMN_STARTS]
             if target is None or not columns:
                 continue
@@ -140,15 +124,15 @@ def foreign_keys(statement: Statement, table: QName) -> list[ForeignKey]:
             continue
         column = fold(tokens[first].text, tokens[first].token_type == TokenType.IDENTIFIER)
         for index in range(first + 1, last + 1):
-            if _word(tokens[index]) != "REFERENCES":
+            if word(tokens[index]) != "REFERENCES":
                 continue
-            target, after = _read_qname(tokens, index + 1)
+            target, after = read_name(tokens, index + 1)
             if target is None:
                 break
             end = _reference_end(tokens, after, last)
             start = index
             constraint_name = None
-            if index >= first + 2 and _word(tokens[index - 2]) == "CONSTRAINT":
+            if index >= first + 2 and word(tokens[index - 2]) == "CONSTRAINT":
                 start = index - 2
                 constraint_name = fold(tokens[index - 1].text, tokens[index - 1].token_type == TokenType.IDENTIFIER)
             cut = (tokens[start - 1].end + 1, tokens[end - 1].end + 1)

@@ -6,12 +6,12 @@ Errors are one line on stderr; the password of a database URL is never printed.
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from codemod.commands.options import OrderOption
 from codemod.errors import CodemodError
 from codemod.history.connect import redact
 
@@ -28,11 +28,6 @@ UrlOption = Annotated[
         help="PostgreSQL URL as Prisma takes it (?schema= honoured); the password is never printed.",
     ),
 ]
-
-
-class OrderOption(str, Enum):
-    locale = "locale"
-    bytes = "bytes"
 
 
 OrderOpt = Annotated[

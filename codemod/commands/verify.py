@@ -12,17 +12,13 @@ from typing import Annotated
 
 import typer
 
+from codemod.commands.options import OrderOption
 from codemod.errors import CodemodError
 
 
 class FormatOption(str, Enum):
     text = "text"
     json = "json"
-
-
-class VerifyOrderOption(str, Enum):
-    locale = "locale"
-    bytes = "bytes"
 
 
 def verify_command(
@@ -40,9 +36,9 @@ def verify_command(
     ] = None,
     format: Annotated[FormatOption, typer.Option("--format", help="text, or one JSON document (for CI).")] = FormatOption.text,
     order: Annotated[
-        VerifyOrderOption,
+        OrderOption,
         typer.Option("--order", help="Folder order: locale (Prisma ≥ 6.6, localeCompare) or bytes (older Prisma)."),
-    ] = VerifyOrderOption.locale,
+    ] = OrderOption.locale,
 ) -> None:
     """Replay the original and the rewritten tree on a real PostgreSQL; exit 0 only when the rewrite is proven."""
     from codemod.verify.render import RichProgress, report_text
