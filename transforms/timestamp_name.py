@@ -99,17 +99,20 @@ def plan_renames(names_in_order: list[str]) -> tuple[dict[str, str], set[str]]:
 def _choose(
     name: str, previous: datetime | None, upper: datetime | None, names: list[str], index: int
 ) -> datetime | None:
+    """The date in the name where it fits, else the nearest second that keeps the order.
+
+    It must come after the previous folder and leave one second for each odd folder between
+    this one and the next timestamped folder.
+    """
     floor = previous + timedelta(seconds=1) if previous is not None else None
-    candidate = _date_in_name(name)
-    if candidate is None or (floor is not None and candidate < floor):
+    ceiling = upper - timedelta(seconds=_upper_index(names, index) - index) if upper is not None else None
+    candidate = _date_in_name(name) or floor or ceiling or FALLBACK_START
+    if floor is not None and candidate < floor:
         candidate = floor
-    if candidate is None:  # first folders of the tree and no date: count back from the next timestamp
-        if upper is not None:
-            candidate = upper - timedelta(seconds=_upper_index(names, index) - index)
-        else:
-            candidate = FALLBACK_START
-    if upper is not None and candidate >= upper:
-        return None
+    if ceiling is not None and candidate > ceiling:
+        candidate = ceiling
+    if floor is not None and candidate < floor:
+        return None  # no second left between the neighbours
     return candidate
 
 
