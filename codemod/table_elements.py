@@ -32,7 +32,7 @@ class ForeignKey:
 
 def _segments(tokens: list[Token]) -> list[tuple[int, int, int | None]]:
     """(first, last) token indexes of each top-level element, and the index of the comma before it."""
-    segments = []
+    segments: list[tuple[int, int, int | None]] = []
     depth = 0
     start: int | None = None
     comma: int | None = None

@@ -249,7 +249,7 @@ def test_sort_matches_node_locale_compare() -> None:
     names = sorted(name_corpus(rng, 4000), key=byte_order_key)
     expected = run_node(ORACLE_JS, {"sort": names})["sorted"]
     got = sorted(names, key=locale_compare_key)
-    mismatches = [(i, a, b) for i, (a, b) in enumerate(zip(got, expected)) if a != b]
+    mismatches = [(i, a, b) for i, (a, b) in enumerate(zip(got, expected, strict=True)) if a != b]
     assert not mismatches, mismatches[:10]
     # The old order really differs on such trees.
     assert sorted(names, key=byte_order_key) != expected
@@ -288,7 +288,7 @@ def test_pairwise_compare_matches_node() -> None:
     answer = run_node(ORACLE_JS, {"pairs": exact, "base_pairs": primary})
 
     got = [locale_compare(a, b) for a, b in exact]
-    wrong = [(p, g, e) for p, g, e in zip(exact, got, answer["pairs"]) if g != e]
+    wrong = [(p, g, e) for p, g, e in zip(exact, got, answer["pairs"], strict=True) if g != e]
     assert not wrong, wrong[:10]
 
     def primary_sign(a: str, b: str) -> int:
@@ -296,5 +296,5 @@ def test_pairwise_compare_matches_node() -> None:
         return (pa > pb) - (pa < pb)
 
     got_primary = [primary_sign(a, b) for a, b in primary]
-    wrong = [(p, g, e) for p, g, e in zip(primary, got_primary, answer["base_pairs"]) if g != e]
+    wrong = [(p, g, e) for p, g, e in zip(primary, got_primary, answer["base_pairs"], strict=True) if g != e]
     assert not wrong, wrong[:10]

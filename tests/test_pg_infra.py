@@ -213,7 +213,7 @@ def test_oracle_applies_a_healthy_corpus_tree(pg_database: str, tmp_path: Path, 
     tree = tmp_path / "zipline"
     shutil.copytree(source, tree)
     mig = tree / "migrations"
-    expected = sorted((p.name for p in mig.iterdir() if p.is_dir()))
+    expected = sorted(p.name for p in mig.iterdir() if p.is_dir())
     verdict = prisma_apply(pg_database, mig)
     assert verdict.ok, verdict.message
     assert verdict.failed_migration is None and verdict.error is None
