@@ -37,3 +37,21 @@ def test_dates_in_names_are_kept_where_they_fit() -> None:
     assert renames == {"20240105_posts": "20240105000000_posts", "20240106_likes": "20240106000000_likes"}
     renames, _ = plan_renames(["20250513_x", "20250513000000_y"])
     assert renames == {"20250513_x": "20250512235959_x"}
+
+
+def test_shared_timestamps_whose_order_flips_are_renamed(tmp_path) -> None:
+    from codemod import analyse, make_plan
+
+    root = tmp_path / "migrations"
+    for name in ("20240101000000_add_users", "20240101000000_Backfill", "20240102000000_later"):
+        (root / name).mkdir(parents=True)
+        (root / name / "migration.sql").write_text("SELECT 1;\n")
+    (root / "migration_lock.toml").write_text('provider = "postgresql"\n')
+    assert sort_names(["20240101000000_add_users", "20240101000000_Backfill"], "bytes")[0] == "20240101000000_Backfill"
+    analysis = analyse(root)
+    assert [(f.code, f.severity, f.migration) for f in analysis.findings] == [
+        ("timestamp-name", "error", "20240101000000_Backfill")
+    ]
+    plan = make_plan(analysis)
+    assert plan.renames == {"20240101000000_Backfill": "20240101000001_Backfill"}
+    assert plan.problems == []

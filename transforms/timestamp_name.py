@@ -45,11 +45,11 @@ FALLBACK_START = datetime(2000, 1, 1)
 
 def find(context: Context) -> list[Finding]:
     names = [migration.name for migration in context.tree.migrations]
-    odd = [name for name in names if not CONVENTION.match(name)]
+    disagreeing = order_disagreements(names)
+    odd = [name for name in names if not CONVENTION.match(name)] + _shared_timestamps(names, disagreeing)
     if not odd:
         return []
-    disagreeing = order_disagreements(names)
-    renames, blocked = plan_renames(names)
+    renames, blocked = plan_renames(names, set(odd))
     ambiguous = bool(disagreeing)
     findings = []
     for migration in context.tree.migrations:
@@ -62,7 +62,14 @@ def find(context: Context) -> list[Finding]:
             continue
         new = renames[name]
         identity = "; Prisma will see a new migration name: tell deployed databases (codemod resolve)"
-        if ambiguous:
+        if CONVENTION.match(name):  # a timestamp shared with another folder, whose order then flips
+            message = (
+                f"{name!r} shares its timestamp with another folder, and the two sort differently under "
+                f"Prisma < 6.6 and ≥ 6.6; fix: rename to {new!r}{identity}"
+            )
+            fix = Fix(f"rename to {new}", renames=[Rename(name, new)])
+            findings.append(context.migration_finding(CODE, "error", migration, message, fix))
+        elif ambiguous:
             moved = " (its place changes with the Prisma version)" if name in disagreeing else ""
             message = (
                 f"{name!r} is not a 14-digit timestamp and this tree sorts differently under Prisma < 6.6 "
@@ -77,17 +84,35 @@ def find(context: Context) -> list[Finding]:
     return findings
 
 
-def plan_renames(names_in_order: list[str]) -> tuple[dict[str, str], set[str]]:
-    """New names for the non-conforming folders that keep the given order; and those that cannot."""
+def _shared_timestamps(names_in_order: list[str], disagreeing: set[str]) -> list[str]:
+    """Timestamped folders whose order flips between Prisma versions because their stamps are equal.
+
+    The first of each group keeps its name; the others get the next free seconds.
+    """
+    found = []
+    for previous, name in zip(names_in_order, names_in_order[1:], strict=False):
+        if CONVENTION.match(previous) and CONVENTION.match(name) and previous[:14] == name[:14]:
+            if name in disagreeing or previous in disagreeing:
+                found.append(name)
+    return found
+
+
+def plan_renames(names_in_order: list[str], to_rename: set[str] | None = None) -> tuple[dict[str, str], set[str]]:
+    """New names for the folders to rename (default: the non-conforming ones) that keep the given
+    order; and those for which no timestamp fits."""
+    if to_rename is None:
+        to_rename = {name for name in names_in_order if not CONVENTION.match(name)}
+    keeps = [name not in to_rename for name in names_in_order]
     renames: dict[str, str] = {}
     blocked: set[str] = set()
     previous: datetime | None = None
     for index, name in enumerate(names_in_order):
-        if CONVENTION.match(name):
+        if keeps[index]:
             previous = _parse(name[:14]) or previous
             continue
-        upper = _next_conforming(names_in_order, index)
-        stamp = _choose(name, previous, upper, names_in_order, index)
+        upper_index = next((later for later in range(index + 1, len(names_in_order)) if keeps[later]), len(names_in_order))
+        upper = _parse(names_in_order[upper_index][:14]) if upper_index < len(names_in_order) else None
+        stamp = _choose(name, previous, upper, upper_index - index)
         if stamp is None:
             blocked.add(name)
             continue
@@ -96,16 +121,14 @@ def plan_renames(names_in_order: list[str]) -> tuple[dict[str, str], set[str]]:
     return renames, blocked
 
 
-def _choose(
-    name: str, previous: datetime | None, upper: datetime | None, names: list[str], index: int
-) -> datetime | None:
+def _choose(name: str, previous: datetime | None, upper: datetime | None, room: int) -> datetime | None:
     """The date in the name where it fits, else the nearest second that keeps the order.
 
-    It must come after the previous folder and leave one second for each odd folder between
-    this one and the next timestamped folder.
+    It must come after the previous folder and leave one second for each folder still to rename
+    before the next kept one (``room`` counts this one too).
     """
     floor = previous + timedelta(seconds=1) if previous is not None else None
-    ceiling = upper - timedelta(seconds=_upper_index(names, index) - index) if upper is not None else None
+    ceiling = upper - timedelta(seconds=room) if upper is not None else None
     candidate = _date_in_name(name) or floor or ceiling or FALLBACK_START
     if floor is not None and candidate < floor:
         candidate = floor
@@ -114,22 +137,6 @@ def _choose(
     if floor is not None and candidate < floor:
         return None  # no second left between the neighbours
     return candidate
-
-
-def _upper_index(names: list[str], index: int) -> int:
-    for later in range(index + 1, len(names)):
-        if CONVENTION.match(names[later]):
-            return later
-    return len(names)
-
-
-def _next_conforming(names: list[str], index: int) -> datetime | None:
-    for later in names[index + 1 :]:
-        if CONVENTION.match(later):
-            stamp = _parse(later[:14])
-            if stamp is not None:
-                return stamp
-    return None
 
 
 def _parse(digits: str) -> datetime | None:
