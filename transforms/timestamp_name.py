@@ -1,7 +1,9 @@
 """Migration folder names that are not 14-digit timestamps.
 
 What it finds: folders whose name does not start with ``YYYYMMDDHHMMSS_`` (``^\\d{14}_``), such
-as ``20250513_add_batch_processing`` or ``01_init``.
+as ``20250513_add_batch_processing`` or ``01_init``; and folders that share a timestamp with
+another one when the two sort differently under the two orders (``…000000_add`` and
+``…000000_Backfill``: lower case first for ``localeCompare``, upper case first for bytes).
 
 Why it breaks: Prisma applies folders in name order, and that order depends on the Prisma
 version: Prisma ≥ 6.6 compares names with ``localeCompare`` (``_`` sorts before digits), older
