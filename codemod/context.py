@@ -1,4 +1,4 @@
-"""What a transform is given: the tree, its replay, and the options that change the analysis."""
+"""What a transform is given (the tree and its replay) and the edit helpers transforms share."""
 
 from __future__ import annotations
 
