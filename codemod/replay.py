@@ -26,11 +26,23 @@ ObjectKind = Literal["table", "type", "index", "constraint", "column"]
 
 @dataclass
 class Requirement:
-    """An object a statement needs; ``present`` tells whether it existed at that point."""
+    """An object a statement needs; ``present`` tells whether it existed at that point.
 
-    kind: Literal["table", "type"]
+    For a column, ``name`` is its table and ``column`` its name.
+    """
+
+    kind: Literal["table", "type", "column"]
     name: QName
     present: bool
+    column: str | None = None
+
+    @property
+    def key(self) -> object:
+        """The key under which the replay logs the object's creations."""
+        return (self.name, self.column) if self.kind == "column" else self.name
+
+    def __str__(self) -> str:
+        return f"column {self.column!r} of {self.name}" if self.kind == "column" else f"{self.kind} {self.name}"
 
 
 @dataclass
@@ -130,6 +142,16 @@ class _Replayer:
         assert self.report is not None
         self.report.requirements.append(Requirement(kind, name, present))
         return present
+
+    def _require_columns(self, table: QName, columns: frozenset[str]) -> None:
+        """Columns a statement uses, where the table's columns are known (present if not)."""
+        state = self.state.tables.get(table)
+        if state is None or state.columns is None:
+            return
+        assert self.report is not None
+        for column in sorted(columns):
+            if column not in state.columns:
+                self.report.requirements.append(Requirement("column", table, False, column))
 
     def _creating(
         self, kind: ObjectKind, key: object, label: str, new: object, existing: object | None, if_not_exists: bool
@@ -285,6 +307,7 @@ class _Replayer:
         name = QName(table.schema, index_name)
         params = index.args.get("params")
         columns = _column_names(params) if params is not None else frozenset()
+        self._require_columns(table, _index_columns(params))
         new = IndexState(name, table, node, self.dialect_name, self.report.statement if self.report else None, columns)
         existing = self.state.indexes.get(name)
         if self._creating("index", name, f"index {name}", new, existing, if_not_exists):
@@ -348,6 +371,8 @@ class _Replayer:
             return
         if constraint.references and constraint.references != table.name:
             self._require("table", constraint.references)
+        if constraint.kind == "f":
+            self._require_columns(table.name, constraint.columns)
         key_name = constraint.name or f"#{len(table.constraints)}"
         existing = table.constraints.get(key_name) if constraint.name else None
         label = f"constraint {constraint.name!r} on {table.name}"
@@ -481,6 +506,19 @@ def _snapshot(existing: object | None) -> object | None:
     if isinstance(existing, TypeState):
         return replace(existing, values=list(existing.values) if existing.values is not None else None)
     return existing
+
+
+def _index_columns(params: exp.Expression | None) -> frozenset[str]:
+    """Plain columns an index is built on (expressions and operator classes aside)."""
+    if params is None:
+        return frozenset()
+    names = set()
+    for ordered in params.args.get("columns") or []:
+        target = ordered.this if isinstance(ordered, exp.Ordered) else ordered
+        if isinstance(target, exp.Column) and not target.table:
+            names.add(identifier_name(target) or "")
+    names.discard("")
+    return frozenset(names)
 
 
 def _column_names(node: exp.Expression) -> frozenset[str]:

@@ -1,7 +1,8 @@
 """Needs a table or type that only a later migration creates.
 
-What it finds: a foreign key, index, ``ALTER TABLE`` or column type that refers to a table or
-enum which does not exist at that point of the tree but which a later statement creates. With
+What it finds: a foreign key, index, ``ALTER TABLE`` or column type that refers to a table,
+enum or column which does not exist at that point of the tree but which a later statement
+creates (a column: an index or foreign key on a column that a later migration adds). With
 Prisma ≥ 6.6 this happens to folders like ``20250513_add_batch`` that sort before
 ``20250513022650_add_projects`` (``_`` sorts before digits in ``localeCompare``).
 
@@ -43,7 +44,7 @@ from codemod.replay import Requirement, StatementReport
 from codemod.table_elements import foreign_keys
 
 CODE = "forward-reference"
-SUMMARY = "Refers to a table or type that only a later migration creates"
+SUMMARY = "Refers to a table, type or column that only a later migration creates"
 SEVERITY = "error"
 
 
@@ -60,7 +61,7 @@ def find(context: Context) -> list[Finding]:
 def _later_creations(context: Context, report: StatementReport) -> list[tuple[Requirement, StatementReport]]:
     found = []
     for requirement in report.missing:
-        creator = context.replay.first_creation_after(requirement.kind, requirement.name, report.seq)
+        creator = context.replay.first_creation_after(requirement.kind, requirement.key, report.seq)
         if creator is not None:
             found.append((requirement, creator))
     return found
@@ -71,11 +72,11 @@ def _finding(
 ) -> Finding:
     statement = report.statement
     needs = ", ".join(
-        f"{requirement.kind} {requirement.name} (created later by {creator.statement.migration.name})"
+        f"{requirement} (created later by {creator.statement.migration.name})"
         for requirement, creator in later
     )
     types = [(r, c) for r, c in later if r.kind == "type"]
-    tables = [(r, c) for r, c in later if r.kind == "table"]
+    tables = [(r, c) for r, c in later if r.kind in ("table", "column")]
     edits: list[Edit] = []
     steps: list[str] = []
     for requirement, creator in types:
@@ -151,6 +152,8 @@ def _split_create_table(
 ) -> tuple[list[Edit], str] | None:
     """Create the table without its forward foreign keys; add them, guarded, after it and at their target."""
     table = table_qname(expression.this.this if isinstance(expression.this, exp.Schema) else expression.this)
+    if any(requirement.kind != "table" for requirement, _ in tables):
+        return None
     later = {requirement.name: creator for requirement, creator in tables}
     if table is None:
         return None
@@ -186,6 +189,8 @@ def _guard_conditions(expression: exp.Expression | None, report: StatementReport
     for requirement in report.requirements:
         if requirement.kind == "table":
             needed.append(sqlgen.relation_exists(requirement.name))
+        elif requirement.kind == "column" and requirement.column is not None:
+            needed.append(sqlgen.column_exists(requirement.name, requirement.column))
         else:
             needed.append(sqlgen.type_exists(requirement.name))
     if isinstance(expression, exp.Create) and (expression.args.get("kind") or "").upper() == "INDEX":
