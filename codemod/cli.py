@@ -24,7 +24,7 @@ from codemod.gitchanges import changed_migrations
 from codemod.model import Finding
 from codemod.plan import Plan
 from codemod.progress import progress_reporter
-from codemod.render.changes import FileChange, Mode, file_changes
+from codemod.render.changes import FileChange, Mode, file_changes, order_problem
 from codemod.render.diff import unified_diff
 from codemod.render.write import write_patch, write_plan
 from codemod.report import findings_text, summary, verbose_stats
@@ -161,6 +161,9 @@ def apply(
     plan = make_plan(analysis, unsafe_fixes=bool(settings.get("unsafe-fixes")))
     mode: Mode = "in-place" if in_place or patch is not None else "fixed"
     changes = file_changes(plan, mode)
+    misorder = order_problem(plan, mode)
+    if misorder is not None:
+        _fail(CodemodError(misorder, plan.tree.root))
     remaining = [f for f in plan.findings if f not in plan.applied and f.severity != "note"]
     for problem in plan.problems:
         typer.echo(f"codemod: {problem}", err=True)

@@ -192,3 +192,19 @@ def test_bom_is_removed_by_its_own_transform(cli, tmp_path: Path) -> None:
     assert "utf8-bom error" in cli.invoke(app, ["check", str(root)]).stdout
     assert cli.invoke(app, ["apply", str(root), "--in-place"]).exit_code == 0
     assert (root / "20240101000000_a" / "migration.sql").read_bytes() == b"-- x\r\nCREATE TABLE IF NOT EXISTS a (id int);\r\n"
+
+
+def test_fixed_names_that_would_reorder_the_tree_are_refused(cli, tmp_path: Path) -> None:
+    root = _tree_with(
+        tmp_path,
+        {
+            "20231231000000_init/migration.sql": b"CREATE TABLE t (id int);\n",
+            "20240101000000_a/migration.sql": b"CREATE TABLE t (id int);\n",
+            "20240101000000_a_b/migration.sql": b"SELECT 1;\n",
+        },
+    )
+    before = tree_files(tmp_path)
+    result = cli.invoke(app, ["apply", str(root)])
+    assert result.exit_code == 2 and "20240101000000_a_b would sort out of its place" in result.stderr
+    assert "use --in-place" in result.stderr and tree_files(tmp_path) == before
+    assert cli.invoke(app, ["apply", str(root), "--in-place"]).exit_code == 0

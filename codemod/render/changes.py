@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from codemod.discover import MIGRATION_FILE
+from codemod.discover import MIGRATION_FILE, sort_names
 from codemod.plan import Plan
 
 Mode = Literal["fixed", "in-place"]
@@ -39,6 +39,16 @@ def target_folder(plan: Plan, name: str, mode: Mode) -> str:
     if mode == "fixed" and name in plan.contents:
         new += FIXED_SUFFIX
     return new
+
+
+def order_problem(plan: Plan, mode: Mode) -> str | None:
+    """The folder names after the plan must still sort into the order the tree applies today."""
+    final = [target_folder(plan, migration.name, mode) for migration in plan.tree.migrations]
+    if sort_names(final, plan.tree.order) == final:
+        return None
+    moved = next(new for new, expected in zip(sort_names(final, plan.tree.order), final, strict=True) if new != expected)
+    hint = " (use --in-place)" if mode == "fixed" else ""
+    return f"after the rewrite, {moved} would sort out of its place in Prisma's order; nothing was written{hint}"
 
 
 def file_changes(plan: Plan, mode: Mode) -> list[FileChange]:
