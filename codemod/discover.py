@@ -7,14 +7,13 @@ Both orders are offered because a deployed database applied its tree in one of t
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 import tomllib
 
 from codemod.collation import byte_order_key, locale_compare_key
 from codemod.errors import CodemodError
+from codemod.model import Order
 
-Order = Literal["locale", "bytes"]
 ORDERS: tuple[Order, ...] = ("locale", "bytes")
 
 LOCK_FILE = "migration_lock.toml"

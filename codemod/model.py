@@ -15,6 +15,7 @@ from sqlglot import exp
 from sqlglot.tokens import Token
 
 Severity = Literal["error", "warning", "note"]
+Order = Literal["locale", "bytes"]  # Prisma ≥ 6.6 (localeCompare) or older Prisma (bytes)
 SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "note": 2}
 
 
@@ -87,7 +88,7 @@ class MigrationTree:
     root: Path
     provider: str
     dialect: str
-    order: str
+    order: Order
     migrations: list[Migration]
     stray_entries: list[Path] = field(default_factory=list)
 
