@@ -28,7 +28,10 @@ def _git(root: Path, *args: str) -> str:
 def changed_migrations(tree: MigrationTree, ref: str) -> set[str]:
     root = tree.root
     top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
-    _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except CodemodError as error:
+        raise CodemodError(f"--since: no such git ref {ref!r}", root) from error
     changed = _git(root, "diff", "--name-only", "--no-renames", ref, "--", ".").splitlines()
     untracked = _git(root, "ls-files", "--others", "--exclude-standard", "--full-name", "--", ".").splitlines()
     names = set()

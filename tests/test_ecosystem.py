@@ -117,7 +117,7 @@ def test_since_reports_only_changed_migrations_with_full_context(cli, project: P
     assert "20250601000000_again" in result.stdout and "already exists (created by migration 20250513022650" in result.stdout
     assert "dead_letter_queue" not in result.stdout  # older findings are out of focus
     bad = cli.invoke(app, ["check", "--since", "no-such-ref"])
-    assert bad.exit_code == 2 and bad.stderr.count("\n") == 1
+    assert bad.exit_code == 2 and bad.stderr.count("\n") == 1 and "no such git ref 'no-such-ref'" in bad.stderr
 
 
 def test_pre_commit_hook_definition() -> None:
