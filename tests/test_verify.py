@@ -514,3 +514,18 @@ def test_unreachable_url_is_one_line_exit_2(seed: Path) -> None:
     result = CliRunner().invoke(app, ["verify", str(seed), "--database-url", "postgresql://u:pw@127.0.0.1:1/db"])
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1 and "pw" not in result.output.replace("postgresql", "")
+
+
+# --------------------------------------------------------------------------- --prisma: the engine's second opinion
+
+
+@pytest.mark.skipif(not oracle_available(), reason="the Prisma oracle is not installed")
+def test_prisma_second_opinion(seed: Path, pg_cluster: TemporaryCluster) -> None:
+    report = verify(seed, database_url=pg_cluster.url, prisma=True)
+    assert report.prisma == {"ok": True, "failed_migration": None, "message": None}
+    assert report.proven and report.to_json()["prisma"]["ok"] is True
+    conflict = verify(GOLDEN / "duplicate-table-type-conflict" / "before", database_url=pg_cluster.url, prisma=True)
+    assert conflict.prisma is not None and not conflict.prisma["ok"]
+    assert conflict.prisma["failed_migration"] == "20240102000000_again"
+    assert not conflict.proven
+    assert scratch_databases(pg_cluster) == []

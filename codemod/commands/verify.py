@@ -39,6 +39,10 @@ def verify_command(
         OrderOption,
         typer.Option("--order", help="Folder order: locale (Prisma ≥ 6.6, localeCompare) or bytes (older Prisma)."),
     ] = OrderOption.locale,
+    prisma: Annotated[
+        bool,
+        typer.Option("--prisma", help="Also apply the rewritten tree with Prisma's own schema engine (needs node and prisma_oracle/node_modules)."),
+    ] = False,
 ) -> None:
     """Replay the original and the rewritten tree on a real PostgreSQL; exit 0 only when the rewrite is proven."""
     from codemod.verify.render import RichProgress, report_text
@@ -47,7 +51,9 @@ def verify_command(
     progress = RichProgress()
     sink = progress if progress.enabled else None
     try:
-        report = verify(path, order=order.value, database_url=database_url_from_env(database_url), progress=sink)
+        report = verify(
+            path, order=order.value, database_url=database_url_from_env(database_url), progress=sink, prisma=prisma
+        )
     except CodemodError as error:
         progress.close()
         typer.echo(f"codemod: {error.one_line()}", err=True)

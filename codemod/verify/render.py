@@ -64,6 +64,11 @@ def report_text(report: VerifyReport) -> str:
         if result.problem:
             lines.append(f"  {result.problem}")
         lines += [f"  {line}" for line in result.diff]
+    if report.prisma is not None:
+        if report.prisma["ok"]:
+            lines.append("prisma engine: the rewritten tree applies (Prisma's own schema engine agrees)")
+        else:
+            lines.append(f"prisma engine: FAILS at {report.prisma['failed_migration']}: {report.prisma['message']}")
     verdict = "PROVEN: the rewritten tree applies, keeps the original's intent and converges" if report.proven else "NOT PROVEN"
     lines.append(f"{verdict} ({report.seconds:.1f}s)")
     return "\n".join(lines) + "\n"

@@ -68,6 +68,7 @@ class VerifyReport:
     missing: list[MissingObject] = field(default_factory=list)
     convergence: list[ConvergenceResult] = field(default_factory=list)
     convergence_skipped: str | None = None
+    prisma: dict[str, Any] | None = None  # Prisma's own engine on the rewritten tree (--prisma)
     seconds: float = 0.0
 
     @property
@@ -77,6 +78,7 @@ class VerifyReport:
             and not self.missing
             and self.convergence_skipped is None
             and all(result.holds for result in self.convergence)
+            and (self.prisma is None or bool(self.prisma["ok"]))
         )
 
     @property
@@ -107,6 +109,7 @@ class VerifyReport:
                 "checked": [c.to_json() for c in self.convergence],
                 "skipped": self.convergence_skipped,
             },
+            "prisma": self.prisma,
             "seconds": round(self.seconds, 3),
         }
 
@@ -154,16 +157,23 @@ def verify(
     database_url: str | None = None,
     progress: ProgressSink | None = None,
     plan: Plan | None = None,
+    prisma: bool = False,
 ) -> VerifyReport:
     """Replay, compare and check convergence; raise :class:`CodemodError` on bad input.
 
     ``plan`` replaces the plan ``apply`` would make (tests use it to break a rewrite on purpose).
     ``database_url`` defaults to nothing (a temporary cluster); the CLI reads ``DATABASE_URL``.
+    ``prisma`` also applies the rewritten tree with Prisma's own schema engine, as a second opinion.
     """
     import time
 
     began = time.perf_counter()
     sink = progress or _NoProgress()
+    if prisma:
+        from codemod.prisma_oracle import oracle_available
+
+        if not oracle_available():
+            raise CodemodError("--prisma needs node and the engine harness: run `npm ci --prefix prisma_oracle` in codemod's checkout")
     if plan is None:
         analysis = analyse(Path(path), AnalyseOptions(order=order))
         if analysis.tree.dialect != "postgres":
@@ -175,6 +185,8 @@ def verify(
         rewritten = original if identical else rewritten_tree(plan, Path(tmp), order)
         with scratch_server(database_url) as server:
             report = _run(server, original, rewritten, plan, identical, sink)
+            if prisma:
+                report.prisma = _prisma_opinion(server, rewritten)
     report.path = str(original.root)
     report.order = order
     report.seconds = time.perf_counter() - began
@@ -241,6 +253,31 @@ def _run(
         )
         sink.finish()
     return report
+
+
+def _prisma_opinion(server: ScratchServer, tree: MigrationTree) -> dict[str, Any]:
+    """Prisma's schema engine applies the rewritten tree to a fresh scratch database."""
+    from codemod.prisma_oracle import OracleError, prisma_apply
+
+    url = server.create("prisma")
+    try:
+        verdict = prisma_apply(_as_url(server.admin_url, url), tree.root, sort=tree.order)
+    except OracleError as error:
+        return {"ok": False, "failed_migration": None, "message": str(error).splitlines()[0]}
+    finally:
+        server.drop(url)
+    message = (verdict.message or "").splitlines()[0] if verdict.message else None
+    return {"ok": verdict.ok, "failed_migration": verdict.failed_migration, "message": message}
+
+
+def _as_url(admin_url: str, dsn: str) -> str:
+    """Prisma takes URLs, not libpq keyword strings: the admin URL pointed at the scratch database."""
+    from urllib.parse import quote, urlsplit
+
+    from psycopg import conninfo
+
+    name = conninfo.conninfo_to_dict(dsn).get("dbname") or ""
+    return urlsplit(admin_url)._replace(path="/" + quote(str(name), safe="")).geturl()
 
 
 def database_url_from_env(explicit: str | None) -> str | None:
