@@ -30,6 +30,7 @@ from codemod.prisma_oracle import (
     prisma_mark_applied,
     prisma_mark_rolled_back,
 )
+from tests.trees import write_tree
 
 # Also listed by the top-level conftest; registering twice is harmless.
 pytest_plugins = ["tests.pg_fixtures"]
@@ -51,14 +52,6 @@ def oracle() -> None:
         pytest.skip(message)
 
 
-def write_tree(root: Path, migrations: dict[str, str]) -> Path:
-    """Create ``root/migrations/<name>/migration.sql`` for each entry; return the migrations dir."""
-    mig = root / "migrations"
-    for name, sql in migrations.items():
-        (mig / name).mkdir(parents=True)
-        (mig / name / "migration.sql").write_text(textwrap.dedent(sql), encoding="utf-8")
-    (mig / "migration_lock.toml").write_text('provider = "postgresql"\n', encoding="utf-8")
-    return mig
 
 
 def table_exists(url: str, name: str) -> bool:

@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from codemod.verify import verify  # noqa: E402
 from codemod.verify.compare import diff_snapshots, missing_objects  # noqa: E402
 from codemod.verify.introspect import snapshot_url  # noqa: E402
 from codemod.verify.runner import APPLIED, FAILED, NOT_RUN, mask_url, replay_migrations  # noqa: E402
+from tests.trees import write_tree  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "examples" / "seed-story"
@@ -49,13 +49,6 @@ requires_pg_binaries = pytest.mark.skipif(
 )
 
 
-def write_tree(root: Path, migrations: dict[str, str]) -> Path:
-    mig = root / "migrations"
-    for name, sql in migrations.items():
-        (mig / name).mkdir(parents=True)
-        (mig / name / "migration.sql").write_text(textwrap.dedent(sql), encoding="utf-8")
-    (mig / "migration_lock.toml").write_text('provider = "postgresql"\n', encoding="utf-8")
-    return mig
 
 
 def scratch_databases(cluster: TemporaryCluster) -> list[str]:

@@ -8,9 +8,12 @@ of ``intended`` that ``actual`` lacks, by name; differences of definition are no
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
 
-from codemod.verify.introspect import Snapshot
+from codemod.verify.introspect import Constraint, Snapshot
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,9 @@ class MissingObject:
 
     def to_json(self) -> dict[str, str]:
         return {"kind": self.kind, "name": self.name}
+
+
+T = TypeVar("T")
 
 
 def missing_objects(intended: Snapshot, actual: Snapshot) -> list[MissingObject]:
@@ -53,51 +59,54 @@ def missing_objects(intended: Snapshot, actual: Snapshot) -> list[MissingObject]
     return missing
 
 
+def _diff_named(
+    lines: list[str],
+    left: Mapping[str, T],
+    right: Mapping[str, T],
+    head: Callable[[str, T], str],
+    show: Callable[[T], str],
+    gap: str = ": ",
+) -> None:
+    """``-`` for what only ``left`` has, ``+`` for what only ``right`` has, ``~`` for what differs."""
+    for name in sorted(set(left) | set(right)):
+        if name not in right:
+            lines.append(f"- {head(name, left[name])}{gap}{show(left[name])}")
+        elif name not in left:
+            lines.append(f"+ {head(name, right[name])}{gap}{show(right[name])}")
+        elif left[name] != right[name]:
+            lines.append(f"~ {head(name, left[name])}: {show(left[name])} → {show(right[name])}")
+
+
+def _column_head(table: str, name: str, _column: object) -> str:
+    return f"column {table}.{name}"
+
+
+def _constraint_head(table: str, name: str, constraint: Constraint) -> str:
+    return f"{constraint.kind} {table}.{name}"
+
+
 def diff_snapshots(a: Snapshot, b: Snapshot) -> list[str]:
     """Every difference between ``a`` and ``b``, readable, in a stable order."""
     lines: list[str] = []
     for table in sorted(set(a.tables) | set(b.tables)):
         if table not in b.tables:
             lines.append(f"- table {table}")
-            continue
-        if table not in a.tables:
+        elif table not in a.tables:
             lines.append(f"+ table {table}")
-            continue
-        left, right = a.tables[table], b.tables[table]
-        for column in sorted(set(left) | set(right)):
-            if column not in right:
-                lines.append(f"- column {table}.{column} {left[column].describe()}")
-            elif column not in left:
-                lines.append(f"+ column {table}.{column} {right[column].describe()}")
-            elif left[column] != right[column]:
-                lines.append(f"~ column {table}.{column}: {left[column].describe()} → {right[column].describe()}")
-    for view in sorted(a.views - b.views):
-        lines.append(f"- view {view}")
-    for view in sorted(b.views - a.views):
-        lines.append(f"+ view {view}")
-    for enum in sorted(set(a.enums) | set(b.enums)):
-        if enum not in b.enums:
-            lines.append(f"- enum {enum} ({', '.join(a.enums[enum])})")
-        elif enum not in a.enums:
-            lines.append(f"+ enum {enum} ({', '.join(b.enums[enum])})")
-        elif a.enums[enum] != b.enums[enum]:
-            lines.append(f"~ enum {enum}: ({', '.join(a.enums[enum])}) → ({', '.join(b.enums[enum])})")
-    for index in sorted(set(a.indexes) | set(b.indexes)):
-        if index not in b.indexes:
-            lines.append(f"- index {index}: {a.indexes[index].definition}")
-        elif index not in a.indexes:
-            lines.append(f"+ index {index}: {b.indexes[index].definition}")
-        elif a.indexes[index] != b.indexes[index]:
-            lines.append(f"~ index {index}: {a.indexes[index].definition} → {b.indexes[index].definition}")
+        else:
+            _diff_named(
+                lines, a.tables[table], b.tables[table], partial(_column_head, table), lambda c: c.describe(), " "
+            )
+    lines += [f"- view {view}" for view in sorted(a.views - b.views)]
+    lines += [f"+ view {view}" for view in sorted(b.views - a.views)]
+    _diff_named(lines, a.enums, b.enums, lambda name, _: f"enum {name}", lambda values: f"({', '.join(values)})", " ")
+    _diff_named(lines, a.indexes, b.indexes, lambda name, _: f"index {name}", lambda index: index.definition)
     for table in sorted(set(a.constraints) | set(b.constraints)):
-        cleft, cright = a.constraints.get(table, {}), b.constraints.get(table, {})
-        for name in sorted(set(cleft) | set(cright)):
-            if name not in cright:
-                lines.append(f"- {cleft[name].kind} {table}.{name}: {cleft[name].definition}")
-            elif name not in cleft:
-                lines.append(f"+ {cright[name].kind} {table}.{name}: {cright[name].definition}")
-            elif cleft[name] != cright[name]:
-                lines.append(
-                    f"~ {cleft[name].kind} {table}.{name}: {cleft[name].definition} → {cright[name].definition}"
-                )
+        _diff_named(
+            lines,
+            a.constraints.get(table, {}),
+            b.constraints.get(table, {}),
+            partial(_constraint_head, table),
+            lambda constraint: constraint.definition,
+        )
     return lines
