@@ -1,4 +1,7 @@
-"""The elements of a ``CREATE TABLE ( … )`` list, read from tokens, and the foreign keys in them.
+"""The elements of a ``CREATE TABLE ( … )`` list, read from tokens: columns as written, and foreign keys.
+
+Rewrites reuse the author's own words for a column (``INTEGER`` stays ``INTEGER``) instead of
+sqlglot's regenerated SQL.
 
 A forward foreign key inside a ``CREATE TABLE`` cannot be guarded without splitting the
 statement: this module finds each foreign key (a table constraint, or a column's inline
@@ -29,7 +32,6 @@ class ForeignKey:
     definition: str  # "FOREIGN KEY (…) REFERENCES …", verbatim where possible
 
 
-
 def _segments(tokens: list[Token]) -> list[tuple[int, int, int | None]]:
     """(first, last) token indexes of each top-level element, and the index of the comma before it."""
     segments: list[tuple[int, int, int | None]] = []
@@ -52,6 +54,18 @@ def _segments(tokens: list[Token]) -> list[tuple[int, int, int | None]]:
             segments.append((start, index - 1, comma))
             comma, start = index, index + 1
     return segments
+
+
+def column_texts(statement: Statement) -> dict[str, str]:
+    """Column name → its definition as written, for a top-level CREATE TABLE statement."""
+    tokens = statement.tokens
+    text = statement.migration.text
+    texts: dict[str, str] = {}
+    for first, last, _ in _segments(tokens):
+        if first <= last and tokens[first].token_type in _COLUMN_STARTS:
+            name = fold(tokens[first].text, tokens[first].token_type == TokenType.IDENTIFIER)
+            texts.setdefault(name, text[tokens[first].start : tokens[last].end + 1])
+    return texts
 
 
 def _skip_parens(tokens: list[Token], index: int, last: int) -> int:

@@ -31,7 +31,7 @@ from codemod.model import Finding, Fix
 from codemod.names import QName, quote_literal
 from codemod.replay import Creation, StatementReport
 from codemod.schema import ColumnDef, ConstraintDef, IndexState, TableState, TypeState
-from codemod.segments import column_texts
+from codemod.table_elements import column_texts
 
 CODE = "duplicate-create"
 SUMMARY = "Creates a table, type, index, constraint or column that already exists at that point"
