@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from codemod.discover import sort_names
 from codemod.idempotent import make_idempotent
-from codemod.model import Edit, Finding, Fix, Migration, MigrationTree
+from codemod.model import Edit, Finding, Fix, Migration, MigrationTree, Span
 
 IDEMPOTENCY_CODE = "not-idempotent"
 CONFLICT_CODE = "fix-conflict"
@@ -67,7 +67,7 @@ def make_plan(tree: MigrationTree, findings: list[Finding], unsafe_fixes: bool =
 def _clash(fix: Fix, edits: dict[str, list[Edit]], renames: dict[str, str]) -> str | None:
     for edit in fix.edits:
         for other in edits.get(edit.migration, []):
-            if edit != other and _overlaps(edit, other):
+            if edit != other and _overlaps(edit.span, other.span):
                 return f"its edit of {edit.migration} overlaps another fix"
     for rename in fix.renames:
         if rename.old in renames and renames[rename.old] != rename.new:
@@ -75,14 +75,15 @@ def _clash(fix: Fix, edits: dict[str, list[Edit]], renames: dict[str, str]) -> s
     return None
 
 
-def _overlaps(a: Edit, b: Edit) -> bool:
-    if a.span.start == a.span.end and b.span.start == b.span.end:
+def _overlaps(a: Span, b: Span) -> bool:
+    """Shared bytes; an insertion overlaps only what it falls strictly inside of."""
+    if a.start == a.end and b.start == b.end:
         return False  # two insertions at one point: both land, in finding order
-    if a.span.start == a.span.end:
-        return b.span.start < a.span.start < b.span.end
-    if b.span.start == b.span.end:
-        return a.span.start < b.span.start < a.span.end
-    return a.span.start < b.span.end and b.span.start < a.span.end
+    if a.start == a.end:
+        return b.start < a.start < b.end
+    if b.start == b.end:
+        return a.start < b.start < a.end
+    return a.start < b.end and b.start < a.end
 
 
 def _conflict(finding: Finding, reason: str) -> Finding:
@@ -94,13 +95,7 @@ def _idempotency_edits(migration: Migration, edits: list[Edit], findings: list[F
     """Edits that make the untouched statements of a changed migration safe to run again."""
     extra: list[Edit] = []
     for statement in migration.statements:
-        span = statement.span
-        touched = any(
-            edit.span.start < span.end and span.start < edit.span.end
-            or (edit.span.start == edit.span.end and span.start < edit.span.start < span.end)
-            for edit in edits
-        )
-        if touched:
+        if any(_overlaps(statement.span, edit.span) for edit in edits):
             continue
         outcome = make_idempotent(statement)
         extra.extend(outcome.edits)
