@@ -75,11 +75,6 @@ class Migration:
             self._byte_offsets = list(accumulate((len(c.encode("utf-8")) for c in self.text), initial=0))
         return prefix + self._byte_offsets[char_offset]
 
-    def line_col(self, char_offset: int) -> tuple[int, int]:
-        line = self.text.count("\n", 0, char_offset) + 1
-        line_start = self.text.rfind("\n", 0, char_offset) + 1
-        return line, char_offset - line_start + 1
-
 
 @dataclass
 class MigrationTree:

@@ -56,12 +56,16 @@ def load_migration(folder: Path, dialect: Dialect) -> Migration:
 
 
 def split_statements(migration: Migration, dialect: Dialect) -> list[Statement]:
-    tokens = tokenize(dialect, migration.text, migration)
+    text = migration.text
+    tokens = tokenize(dialect, text, migration)
     statements = []
+    line, counted = 1, 0  # lines are counted once through the file, not from its start per statement
     for index, raw in enumerate(split_tokens(tokens)):
-        expression = parse_statement(dialect, raw.tokens, migration.text)
+        expression = parse_statement(dialect, raw.tokens, text)
         span = Span(migration.byte_offset(raw.char_start), migration.byte_offset(raw.char_end))
-        line, col = migration.line_col(raw.char_start)
+        line += text.count("\n", counted, raw.char_start)
+        counted = raw.char_start
+        col = raw.char_start - text.rfind("\n", 0, raw.char_start)
         statements.append(
             Statement(migration, index, span, raw.char_start, raw.char_end, raw.tokens, expression, line, col)
         )
