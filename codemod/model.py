@@ -136,3 +136,10 @@ class Finding:
 
     def location(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
+
+
+def tally(findings: list[Finding]) -> dict[str, int]:
+    """Findings per severity, and how many carry a safe fix (for summaries and reports)."""
+    counts = {severity: sum(1 for f in findings if f.severity == severity) for severity in ("error", "warning", "note")}
+    counts["fixable"] = sum(1 for f in findings if f.fix is not None and not f.fix.unsafe)
+    return counts

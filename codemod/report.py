@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from codemod.engine import Analysis
-from codemod.model import Finding
+from codemod.model import Finding, tally
 from codemod.render.changes import display_path
-
-_MARK = {"error": "error", "warning": "warning", "note": "note"}
 
 
 def findings_text(findings: list[Finding]) -> str:
@@ -21,14 +19,14 @@ def findings_text(findings: list[Finding]) -> str:
         where = f"{display_path(finding.path)}:{finding.line}:{finding.col}"
         fixable = " [fixable]" if finding.fix is not None and not finding.fix.unsafe else ""
         fixable = " [unsafe fix]" if finding.fix is not None and finding.fix.unsafe else fixable
-        lines.append(f"  {where} {finding.code} {_MARK[finding.severity]}: {finding.message}{fixable}")
+        lines.append(f"  {where} {finding.code} {finding.severity}: {finding.message}{fixable}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 def summary(analysis: Analysis, findings: list[Finding] | None = None) -> str:
     findings = analysis.findings if findings is None else findings
-    counts = {severity: sum(1 for f in findings if f.severity == severity) for severity in ("error", "warning", "note")}
-    fixable = sum(1 for f in findings if f.fix is not None and not f.fix.unsafe)
+    counts = tally(findings)
+    fixable = counts["fixable"]
     tree = analysis.tree
     parts = [f"{counts['error']} error{'s' * (counts['error'] != 1)}", f"{counts['warning']} warning{'s' * (counts['warning'] != 1)}", f"{counts['note']} note{'s' * (counts['note'] != 1)}"]
     text = f"{', '.join(parts)} in {len(tree.migrations)} migrations ({tree.provider}, {tree.order} order)"

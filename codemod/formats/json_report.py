@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from importlib.metadata import PackageNotFoundError, version
 
-from codemod.model import Finding, MigrationTree
+from codemod.model import Finding, MigrationTree, tally
 from codemod.render.changes import display_path
 
 JSON_SCHEMA_VERSION = 1
@@ -50,8 +50,7 @@ def finding_dict(finding: Finding) -> dict:
 
 
 def json_report(tree: MigrationTree, findings: list[Finding]) -> str:
-    summary = {severity: sum(1 for f in findings if f.severity == severity) for severity in ("error", "warning", "note")}
-    summary["fixable"] = sum(1 for f in findings if f.fix is not None and not f.fix.unsafe)
+    summary = tally(findings)
     document = {
         "schema_version": JSON_SCHEMA_VERSION,
         "tool": "codemod",
