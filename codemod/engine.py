@@ -53,9 +53,6 @@ class Analysis:
     def statement_count(self) -> int:
         return sum(len(migration.statements) for migration in self.tree.migrations)
 
-    def count(self, severity: str) -> int:
-        return sum(1 for finding in self.findings if finding.severity == severity)
-
 
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
