@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from codemod.tree import load_tree  # noqa: E402
+from codemod.analysis.tree import load_tree  # noqa: E402
 from codemod.verify.runner import replay_migrations  # noqa: E402
 from codemod.verify.session import scratch_server  # noqa: E402
 

@@ -7,11 +7,10 @@ Every value remembers where it came from, so ``codemod config`` can say so.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from codemod.errors import CodemodError
 

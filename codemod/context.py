@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from codemod.analysis.replay import Replay
 from codemod.model import Edit, Finding, Fix, Migration, MigrationTree, Severity, Span, Statement
-from codemod.replay import Replay
 
 
 @dataclass

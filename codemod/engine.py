@@ -11,16 +11,16 @@ from pathlib import Path
 from sqlglot.dialects.dialect import Dialect
 
 import transforms
+from codemod.analysis.discover import Order
+from codemod.analysis.replay import Replay, replay_tree
+from codemod.analysis.tree import load_tree
 from codemod.context import Context
-from codemod.discover import Order
 from codemod.errors import CodemodError
 from codemod.model import SEVERITY_RANK, Finding, MigrationTree
 from codemod.plan import CONFLICT_CODE, IDEMPOTENCY_CODE, Plan
 from codemod.plan import make_plan as _make_plan
 from codemod.progress import Progress
-from codemod.replay import Replay, replay_tree
 from codemod.suppress import apply_suppressions
-from codemod.tree import load_tree
 
 SQL_FIXES_DIALECTS = {"postgres"}
 

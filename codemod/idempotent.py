@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
-from codemod import opaque, sqlgen
+from codemod import sqlgen
+from codemod.analysis import opaque
+from codemod.analysis.opaque import word
 from codemod.context import replace_statement
 from codemod.model import Edit, Span, Statement
 from codemod.names import QName, identifier_name, table_qname
-from codemod.opaque import word
 
 _HARMLESS_COMMANDS = {"COMMENT", "GRANT", "REVOKE", "SET", "RESET", "SELECT", "DO", "ANALYZE", "REFRESH", "NOTIFY", "VACUUM", "REINDEX", "CLUSTER", "LOCK", "BEGIN", "COMMIT", "START"}
 _CONSTRAINT_WORDS = {"CONSTRAINT", "PRIMARY KEY", "PRIMARY", "UNIQUE", "FOREIGN KEY", "FOREIGN", "CHECK", "EXCLUDE"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from codemod.discover import sort_names
+from codemod.analysis.discover import sort_names
 from codemod.idempotent import make_idempotent
 from codemod.model import Edit, Finding, Fix, Migration, MigrationTree, Span
 

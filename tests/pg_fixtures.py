@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from codemod.pgserver import PostgresUnavailable, TemporaryCluster, find_pg_bin_dir
+from codemod.verify.pgserver import PostgresUnavailable, TemporaryCluster, find_pg_bin_dir
 
 
 def _require_pg() -> bool:

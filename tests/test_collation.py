@@ -1,4 +1,4 @@
-"""codemod.collation against Node's own ``String.prototype.localeCompare``.
+"""codemod.analysis.collation against Node's own ``String.prototype.localeCompare``.
 
 Node is asked with ``LC_ALL=en_US.UTF-8`` because its default collator follows
 the process locale (``da_DK``, ``tr_TR``, ``lt_LT`` ... reorder even ASCII);
@@ -19,8 +19,8 @@ import unicodedata
 
 import pytest
 
-from codemod import collation
-from codemod.collation import byte_order_key, locale_compare, locale_compare_key
+from codemod.analysis import collation
+from codemod.analysis.collation import byte_order_key, locale_compare, locale_compare_key
 
 NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="node is not on PATH")

@@ -14,7 +14,7 @@ import pytest
 from codemod.render.changes import file_changes
 from codemod.render.diff import unified_diff
 from codemod.render.write import copy_rewritten_tree
-from codemod.report import findings_text
+from codemod.reporting.text import findings_text
 from tests.golden_support import GoldenCase, golden_cases, tree_files
 
 CASES = golden_cases()

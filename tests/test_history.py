@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -18,14 +18,15 @@ import pytest
 from typer.testing import CliRunner
 
 from codemod.cli import app
+from codemod.dburl import redact
 from codemod.history.cleanup import cleanup, find_clutter
-from codemod.history.connect import ConnectionFailed, parse_url, redact
+from codemod.history.connect import ConnectionFailed, parse_url
 from codemod.history.doctor import doctor
 from codemod.history.local import load_local_tree
 from codemod.history.resolve import Action, ResolveConflict, ResolveError, execute_plan, make_resolve_plan, resolve
 from codemod.history.status import compare, history_status
 from codemod.history.table import PRISMA_LOCK_KEY, LockBusy, checksum, read_rows
-from codemod.prisma_oracle import oracle_available, prisma_apply, prisma_diagnose
+from codemod.verify.prisma_oracle import oracle_available, prisma_apply, prisma_diagnose
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "examples" / "seed-story"
@@ -90,7 +91,7 @@ def record(
     if digest is None:
         data = content.encode() if isinstance(content, str) else (content or b"")
         digest = hashlib.sha256(data).hexdigest()
-    started = datetime(2025, 5, 13, tzinfo=timezone.utc) + timedelta(minutes=minutes)
+    started = datetime(2025, 5, 13, tzinfo=UTC) + timedelta(minutes=minutes)
     sql(
         url,
         "INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, rolled_back_at, started_at, "

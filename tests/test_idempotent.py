@@ -7,9 +7,9 @@ from pathlib import Path
 import psycopg
 from sqlglot.dialects.dialect import Dialect
 
+from codemod.analysis.tree import load_migration
 from codemod.idempotent import make_idempotent
 from codemod.plan import apply_edits
-from codemod.tree import load_migration
 
 MIGRATION = """-- CreateSchema
 CREATE SCHEMA "audit";

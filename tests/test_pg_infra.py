@@ -20,9 +20,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from codemod import pgserver
-from codemod.pgserver import PostgresUnavailable, TemporaryCluster, find_pg_bin_dir
-from codemod.prisma_oracle import (
+from codemod.verify import pgserver
+from codemod.verify.pgserver import PostgresUnavailable, TemporaryCluster, find_pg_bin_dir
+from codemod.verify.prisma_oracle import (
     OracleError,
     oracle_available,
     prisma_apply,
@@ -332,7 +332,7 @@ CHILD = textwrap.dedent(
     """\
     import json, sys, time
     sys.path.insert(0, sys.argv[1])
-    from codemod.pgserver import TemporaryCluster
+    from codemod.verify.pgserver import TemporaryCluster
     with TemporaryCluster() as c:
         print(json.dumps({"pid": c.postmaster_pid, "base": str(c.base_dir)}), flush=True)
         time.sleep(120)

@@ -8,8 +8,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from codemod.prisma_oracle import oracle_available, prisma_apply
 from codemod.render.write import copy_rewritten_tree
+from codemod.verify.prisma_oracle import oracle_available, prisma_apply
 from tests.golden_support import GOLDEN, golden_cases
 
 if not oracle_available():

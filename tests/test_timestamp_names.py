@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codemod.discover import sort_names
+from codemod.analysis.discover import sort_names
 from transforms.timestamp_name import CONVENTION, plan_renames
 
 

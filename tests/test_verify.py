@@ -24,17 +24,17 @@ from typer.testing import CliRunner
 
 pytest_plugins = ["tests.pg_fixtures"]
 
-from codemod import pgserver  # noqa: E402
+from codemod.analysis.tree import load_tree  # noqa: E402
 from codemod.cli import app  # noqa: E402
+from codemod.dburl import mask_url  # noqa: E402
 from codemod.engine import AnalyseOptions, analyse, make_plan  # noqa: E402
-from codemod.pgserver import TemporaryCluster, find_pg_bin_dir  # noqa: E402
-from codemod.prisma_oracle import oracle_available, prisma_apply  # noqa: E402
 from codemod.render.write import copy_rewritten_tree  # noqa: E402
-from codemod.tree import load_tree  # noqa: E402
-from codemod.verify import verify  # noqa: E402
+from codemod.verify import pgserver, verify  # noqa: E402
 from codemod.verify.compare import diff_snapshots, missing_objects  # noqa: E402
 from codemod.verify.introspect import snapshot_url  # noqa: E402
-from codemod.verify.runner import APPLIED, FAILED, NOT_RUN, mask_url, replay_migrations  # noqa: E402
+from codemod.verify.pgserver import TemporaryCluster, find_pg_bin_dir  # noqa: E402
+from codemod.verify.prisma_oracle import oracle_available, prisma_apply  # noqa: E402
+from codemod.verify.runner import APPLIED, FAILED, NOT_RUN, replay_migrations  # noqa: E402
 from tests.trees import write_tree  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent

@@ -26,12 +26,12 @@ Example::
 from __future__ import annotations
 
 from codemod import sqlgen
+from codemod.analysis.replay import Creation, StatementReport
+from codemod.analysis.table_elements import column_texts
 from codemod.context import Context, replace_statement
 from codemod.model import Finding, Fix
+from codemod.model.schema import ColumnDef, ConstraintDef, IndexState, TableState, TypeState
 from codemod.names import QName, quote_literal
-from codemod.replay import Creation, StatementReport
-from codemod.schema import ColumnDef, ConstraintDef, IndexState, TableState, TypeState
-from codemod.table_elements import column_texts
 
 CODE = "duplicate-create"
 SUMMARY = "Creates a table, type, index, constraint or column that already exists at that point"

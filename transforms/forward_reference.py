@@ -37,11 +37,11 @@ from sqlglot import exp
 from sqlglot.tokens import TokenType
 
 from codemod import sqlgen
+from codemod.analysis.replay import Requirement, StatementReport
+from codemod.analysis.table_elements import foreign_keys
 from codemod.context import Context, append_to_migration, replace_statement
 from codemod.model import Edit, Finding, Fix, Migration, Span, Statement
 from codemod.names import QName, identifier_name, quote_ident, table_qname
-from codemod.replay import Requirement, StatementReport
-from codemod.table_elements import foreign_keys
 
 CODE = "forward-reference"
 SUMMARY = "Refers to a table, type or column that only a later migration creates"

@@ -31,8 +31,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from codemod.analysis.discover import order_disagreements
 from codemod.context import Context
-from codemod.discover import order_disagreements
 from codemod.model import Finding, Fix, Rename
 
 CODE = "timestamp-name"

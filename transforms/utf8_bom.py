@@ -18,8 +18,8 @@ Example::
 
 from __future__ import annotations
 
+from codemod.analysis.load import BOM
 from codemod.context import Context
-from codemod.load import BOM
 from codemod.model import Edit, Finding, Fix, Span
 
 CODE = "utf8-bom"

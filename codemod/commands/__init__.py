@@ -1,1 +1,1 @@
-"""Commands beyond check/apply, each in its own module, registered in codemod.cli."""
+"""The CLI's commands, one module each (shared options in :mod:`common`); registered in codemod.cli."""

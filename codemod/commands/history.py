@@ -11,9 +11,8 @@ from typing import Annotated
 
 import typer
 
-from codemod.commands.options import OrderOption
-from codemod.errors import CodemodError
-from codemod.history.connect import redact
+from codemod.commands.common import OrderOption, fail
+from codemod.dburl import redact
 
 PathArgument = Annotated[
     Path, typer.Argument(help="Project root, prisma directory or migrations directory.", show_default=False)
@@ -36,19 +35,6 @@ OrderOpt = Annotated[
 ]
 
 
-def _fail(error: BaseException, url: str | None) -> None:
-    if isinstance(error, CodemodError):
-        message, code = error.one_line(), error.exit_code
-    else:  # never a traceback; never the password
-        message, code = f"{type(error).__name__}: {error}", 2
-    if url:
-        from codemod.history.connect import _scrub
-
-        message = _scrub(message, url)
-    typer.echo(f"codemod: {message.splitlines()[0] if message else 'error'}", err=True)
-    raise typer.Exit(code)
-
-
 def _guard(url: str | None):
     """Context manager turning any error into one line on stderr and exit code 2."""
 
@@ -59,7 +45,7 @@ def _guard(url: str | None):
         def __exit__(self, exc_type, exc, tb) -> None:
             if exc is None or isinstance(exc, (typer.Exit, KeyboardInterrupt, SystemExit)):
                 return
-            _fail(exc, url)
+            fail(exc, url)
 
     return _Guard()
 

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from codemod.commands.options import OrderOption
+from codemod.commands.common import OrderOption, fail
 from codemod.errors import CodemodError
 
 
@@ -56,8 +56,7 @@ def verify_command(
         )
     except CodemodError as error:
         progress.close()
-        typer.echo(f"codemod: {error.one_line()}", err=True)
-        raise typer.Exit(error.exit_code) from None
+        fail(error)
     except KeyboardInterrupt:
         progress.close()
         typer.echo("codemod: interrupted; scratch databases and temporary servers were removed", err=True)

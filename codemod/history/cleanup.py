@@ -17,11 +17,11 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from codemod.discover import LOCK_FILE, MIGRATION_FILE, find_migrations_dir
+from codemod.analysis.discover import LOCK_FILE, MIGRATION_FILE, find_migrations_dir
+from codemod.backup import BACKUP_DIR_NAME
 from codemod.errors import CodemodError
 from codemod.history.connect import DatabaseUrl, connect, parse_url
 from codemod.history.table import read_rows
-from codemod.render.write import BACKUP_DIR_NAME
 
 STRAY_NAME = re.compile(r"([_-]backup|\.bak|\.backup|\.orig|~|[_-]copy( ?\d+)?| copy( \d+)?| - copy( \(\d+\))?| \(\d+\))$|^copy of ", re.I)
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
+from codemod.dburl import redact, scrub
 from codemod.errors import CodemodError
 
 # Parameters Prisma understands and libpq does not (they are dropped before connecting).
@@ -28,7 +29,6 @@ PRISMA_ONLY_PARAMS = {
     "max_idle_connection_lifetime",
     "single_use_connections",
 }
-SECRET_PARAMS = {"password", "sslpassword"}
 DEFAULT_CONNECT_TIMEOUT = 10
 
 
@@ -47,25 +47,6 @@ class DatabaseUrl:
     password: str | None
 
 
-def redact(url: str) -> str:
-    """The URL with its password (user-info or ``?password=``) replaced by ``***``."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<unparsable database URL>"
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, host = netloc.rsplit("@", 1)
-        if ":" in userinfo:
-            userinfo = userinfo.split(":", 1)[0] + ":***"
-        netloc = f"{userinfo}@{host}"
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        query = urlencode([(k, "***" if k.lower() in SECRET_PARAMS else v) for k, v in pairs], safe="*")
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
-
-
 def parse_url(url: str | None) -> DatabaseUrl:
     if not url or not url.strip():
         raise ConnectionFailed("no database URL: pass --database-url or set DATABASE_URL")
@@ -75,7 +56,7 @@ def parse_url(url: str | None) -> DatabaseUrl:
         password = parts.password
         _ = parts.port  # raises ValueError on a bad port
     except ValueError as error:
-        raise ConnectionFailed(f"not a valid database URL ({_scrub(str(error), url)}): {redact(url)}") from None
+        raise ConnectionFailed(f"not a valid database URL ({scrub(str(error), url)}): {redact(url)}") from None
     if parts.scheme not in ("postgresql", "postgres"):
         shown = parts.scheme or "none"
         raise ConnectionFailed(
@@ -95,31 +76,6 @@ def parse_url(url: str | None) -> DatabaseUrl:
         kept.append(("connect_timeout", str(DEFAULT_CONNECT_TIMEOUT)))
     libpq = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), ""))
     return DatabaseUrl(url, libpq, redact(url), unquote(schema), unquote(password) if password else None)
-
-
-def _scrub(text: str, url: str | DatabaseUrl) -> str:
-    """Remove every form of the password from a message (plain, percent-encoded, whole URL)."""
-    parsed = url if isinstance(url, DatabaseUrl) else None
-    raw: str = parsed.original if parsed else str(url)
-    secrets: set[str] = set()
-    if parsed and parsed.password:
-        secrets.add(parsed.password)
-    try:
-        parts = urlsplit(raw)
-        if parts.password:
-            secrets.add(parts.password)
-            secrets.add(unquote(parts.password))
-        for key, value in parse_qsl(parts.query, keep_blank_values=True):
-            if key.lower() in SECRET_PARAMS and value:
-                secrets.add(value)
-    except ValueError:
-        pass
-    if raw:
-        text = text.replace(raw, redact(raw))
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
-            text = text.replace(secret, "***").replace(quote(secret, safe=""), "***")
-    return text
 
 
 def classify(message: str) -> str:
@@ -173,10 +129,10 @@ def connect(url: str | DatabaseUrl | None, *, autocommit: bool = True, read_only
         conn = psycopg.connect(parsed.libpq, autocommit=autocommit)
     except psycopg.Error as error:
         reason = classify(str(error))
-        detail = _scrub(_first_line(str(error)), parsed)
+        detail = scrub(_first_line(str(error)), parsed.original, parsed.password)
         raise ConnectionFailed(f"{reason}: {parsed.display} ({detail})") from None
     except Exception as error:  # e.g. bad option values rejected before libpq
-        detail = _scrub(_first_line(str(error)), parsed)
+        detail = scrub(_first_line(str(error)), parsed.original, parsed.password)
         raise ConnectionFailed(f"cannot connect: {parsed.display} ({detail})") from None
     if read_only:
         conn.execute("SET default_transaction_read_only = on")

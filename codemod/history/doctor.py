@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from codemod.discover import Order
+from codemod.analysis.discover import Order
 from codemod.errors import CodemodError
 from codemod.history.connect import DatabaseUrl, connect, parse_url
 from codemod.history.local import load_local_tree

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from codemod.discover import MIGRATION_FILE, Order, find_migrations_dir, sort_names
+from codemod.analysis.discover import MIGRATION_FILE, Order, find_migrations_dir, sort_names
+from codemod.backup import BACKUP_DIR_NAME, ManifestEntry, read_manifests
 from codemod.errors import CodemodError
 from codemod.history.table import checksum, checksum_variants
-from codemod.render.write import BACKUP_DIR_NAME, MANIFEST_NAME
 
 
 @dataclass
@@ -23,17 +22,6 @@ class LocalMigration:
 
     def matches(self, row_checksum: str) -> bool:
         return row_checksum.lower() in self.accepted
-
-
-@dataclass(frozen=True)
-class ManifestEntry:
-    """One folder change recorded by `codemod apply` (old → new name, SHA-256 before and after)."""
-
-    old: str
-    new: str
-    old_checksum: str
-    new_checksum: str
-    manifest: Path
 
 
 @dataclass
@@ -76,29 +64,6 @@ def load_local_tree(path: Path | str, order: Order = "locale") -> LocalTree:
             raise CodemodError(f"cannot read: {error.strerror}", sql_path) from error
         migrations.append(LocalMigration(name, sql_path, raw, position, checksum(raw), checksum_variants(raw)))
     return LocalTree(root, order, migrations, read_manifests(root.parent / BACKUP_DIR_NAME))
-
-
-def read_manifests(backup_root: Path) -> list[ManifestEntry]:
-    """Every ``manifest.json`` under the backup directory, oldest run first (folders are time stamps)."""
-    entries: list[ManifestEntry] = []
-    if not backup_root.is_dir():
-        return entries
-    for manifest in sorted(backup_root.glob(f"*/{MANIFEST_NAME}")):
-        try:
-            document = json.loads(manifest.read_text(encoding="utf-8"))
-            for change in document.get("changes", []):
-                entries.append(
-                    ManifestEntry(
-                        str(change["old"]),
-                        str(change["new"]),
-                        str(change.get("old_checksum", "")).lower(),
-                        str(change.get("new_checksum", "")).lower(),
-                        manifest,
-                    )
-                )
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            continue  # a damaged manifest only loses its hints
-    return entries
 
 
 def follow_manifest(tree: LocalTree, name: str) -> tuple[str, list[ManifestEntry]] | None:

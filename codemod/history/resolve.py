@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from codemod.discover import Order
+from codemod.analysis.discover import Order
 from codemod.errors import CodemodError
 from codemod.history.connect import DatabaseUrl, connect, parse_url
 from codemod.history.local import load_local_tree
@@ -254,7 +254,7 @@ class ResolveOutcome:
 
 
 def default_backup_file(report: StatusReport) -> Path:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     return report.tree.backup_root / f"resolve-{stamp}" / f"{TABLE}.json"
 
 

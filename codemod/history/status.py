@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from codemod.discover import ORDERS, Order
+from codemod.analysis.discover import ORDERS, Order
 from codemod.history.connect import DatabaseUrl, connect, parse_url
 from codemod.history.local import LocalMigration, LocalTree, follow_manifest, load_local_tree
 from codemod.history.table import TABLE, Row, read_rows

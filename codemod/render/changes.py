@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from codemod.discover import MIGRATION_FILE, sort_names
+from codemod.analysis.discover import MIGRATION_FILE, sort_names
 from codemod.plan import Plan
 
 Mode = Literal["fixed", "in-place"]
@@ -68,12 +67,3 @@ def file_changes(plan: Plan, mode: Mode) -> list[FileChange]:
             )
         )
     return changes
-
-
-def display_path(path: Path) -> str:
-    """Relative to the working directory when the tree is under it (as ``git apply`` wants), else absolute."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return absolute.as_posix()

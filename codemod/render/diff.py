@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 
-from codemod.render.changes import FileChange, display_path
+from codemod.display import display_path
+from codemod.render.changes import FileChange
 
 NO_NEWLINE = "\\ No newline at end of file\n"
 _COLORS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m", "d": "\x1b[1m", "r": "\x1b[1m"}

@@ -7,22 +7,17 @@ so a rewrite never loses a user's file.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
-from codemod.discover import MIGRATION_FILE
+from codemod.analysis.discover import MIGRATION_FILE
+from codemod.backup import default_backup_dir, write_manifest
 from codemod.errors import CodemodError
 from codemod.plan import Plan
 from codemod.render.changes import Mode, file_changes
-
-BACKUP_DIR_NAME = ".codemod-backup"
-MANIFEST_NAME = "manifest.json"  # what apply did (old → new name, checksums), read by `codemod status`/`resolve`
 
 
 @dataclass
@@ -32,19 +27,13 @@ class WriteReport:
     renamed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def default_backup_dir(plan: Plan) -> Path:
-    """Outside the migrations directory, so Prisma never sees the originals as migrations."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return plan.tree.root.parent / BACKUP_DIR_NAME / stamp
-
-
 def write_plan(plan: Plan, mode: Mode, backup_dir: Path | None = None) -> WriteReport:
     changes = file_changes(plan, mode)
     report = WriteReport()
     if not changes:
         return report
     root = plan.tree.root
-    backup = backup_dir or default_backup_dir(plan)
+    backup = backup_dir or default_backup_dir(plan.tree.root)
     _refuse_collisions(root, changes)
     if root in backup.parents or backup == root:
         raise CodemodError("the backup directory must be outside the migrations directory", backup)
@@ -52,7 +41,7 @@ def write_plan(plan: Plan, mode: Mode, backup_dir: Path | None = None) -> WriteR
     report.backup = backup
     for change in changes:  # 1. back up every folder that changes
         shutil.copytree(root / change.old_folder, backup / change.old_folder, dirs_exist_ok=True)
-    _write_manifest(backup, root, mode, changes)
+    write_manifest(backup, root, mode, [(c.old_folder, c.new_folder, c.old, c.new) for c in changes], atomic_write)
     staging = Path(tempfile.mkdtemp(prefix=".codemod-staging-", dir=root.parent))
     try:
         for change in changes:  # 2. stage new folders outside the tree
@@ -60,7 +49,7 @@ def write_plan(plan: Plan, mode: Mode, backup_dir: Path | None = None) -> WriteR
                 continue
             staged = staging / change.new_folder
             shutil.copytree(root / change.old_folder, staged)
-            _atomic_write(staged / MIGRATION_FILE, change.new)
+            atomic_write(staged / MIGRATION_FILE, change.new)
         for change in changes:  # 3. swap them in
             source, target = root / change.old_folder, root / change.new_folder
             if mode == "fixed" and change.edited:
@@ -68,7 +57,7 @@ def write_plan(plan: Plan, mode: Mode, backup_dir: Path | None = None) -> WriteR
                 os.replace(staging / change.new_folder, target)
                 report.actions.append(f"wrote {change.new_folder}/{MIGRATION_FILE} (original moved to {backup / change.old_folder})")
             elif change.edited:
-                _atomic_write(source / MIGRATION_FILE, change.new)
+                atomic_write(source / MIGRATION_FILE, change.new)
                 if change.renamed:
                     os.rename(source, target)
                 report.actions.append(f"rewrote {change.new_folder}/{MIGRATION_FILE}")
@@ -82,21 +71,6 @@ def write_plan(plan: Plan, mode: Mode, backup_dir: Path | None = None) -> WriteR
     return report
 
 
-def _write_manifest(backup: Path, root: Path, mode: Mode, changes: list) -> None:
-    """Record old name → new name with the SHA-256 checksums Prisma stores, beside the originals."""
-    entries = [
-        {
-            "old": change.old_folder,
-            "new": change.new_folder,
-            "old_checksum": hashlib.sha256(change.old).hexdigest(),
-            "new_checksum": hashlib.sha256(change.new).hexdigest(),
-        }
-        for change in changes
-    ]
-    document = {"tool": "codemod", "version": 1, "migrations_dir": str(root.absolute()), "mode": mode, "changes": entries}
-    _atomic_write(backup / MANIFEST_NAME, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
-
-
 def _refuse_collisions(root: Path, changes: list) -> None:
     leaving = {change.old_folder for change in changes}
     for change in changes:
@@ -104,7 +78,7 @@ def _refuse_collisions(root: Path, changes: list) -> None:
             raise CodemodError("target folder already exists; nothing was written", root / change.new_folder)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".codemod-", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -125,7 +99,7 @@ def write_patch(path: Path, text: str) -> None:
     path = path.absolute()
     if not path.parent.is_dir():
         raise CodemodError("directory does not exist", path.parent)
-    _atomic_write(path, text.encode("utf-8"))
+    atomic_write(path, text.encode("utf-8"))
 
 
 def copy_rewritten_tree(plan: Plan, mode: Mode, destination: Path) -> Path:
@@ -138,7 +112,7 @@ def copy_rewritten_tree(plan: Plan, mode: Mode, destination: Path) -> Path:
     for change in file_changes(plan, mode):
         source, target = destination / change.old_folder, destination / change.new_folder
         if change.edited:
-            _atomic_write(source / MIGRATION_FILE, change.new)
+            atomic_write(source / MIGRATION_FILE, change.new)
         if change.renamed:
             os.rename(source, target)
     return destination

@@ -26,6 +26,7 @@ from typing import Any
 import psycopg
 from psycopg import conninfo, sql
 
+from codemod.dburl import mask_url, scrub
 from codemod.model import Migration, MigrationTree
 
 SCRATCH_PREFIX = "codemod_verify_"
@@ -202,28 +203,9 @@ def _locate(conn: psycopg.Connection, migration: Migration, sqlstate: str | None
 # --------------------------------------------------------------------------- databases
 
 
-def mask_url(url: str) -> str:
-    """The URL without its password, for messages."""
-    try:
-        params = conninfo.conninfo_to_dict(url)
-    except psycopg.ProgrammingError:
-        return "<database url>"
-    host = params.get("host") or "localhost"
-    port = params.get("port") or "5432"
-    user = params.get("user")
-    dbname = params.get("dbname") or ""
-    who = f"{user}@" if user else ""
-    return f"postgresql://{who}{host}:{port}/{dbname}"
-
-
-def _scrub(text: str, url: str) -> str:
-    try:
-        password = conninfo.conninfo_to_dict(url).get("password")
-    except psycopg.ProgrammingError:
-        password = None
-    if password:
-        text = text.replace(str(password), "***")
-    return " ".join(text.replace(url, mask_url(url)).split())  # one line
+def _detail(error: psycopg.Error, url: str) -> str:
+    """The server's message in one line, without the password."""
+    return " ".join(scrub(str(error).strip(), url).split())
 
 
 class ScratchServer:
@@ -245,7 +227,7 @@ class ScratchServer:
             return connect(self.admin_url)
         except psycopg.Error as error:
             raise VerifyDatabaseError(
-                f"cannot connect to {mask_url(self.admin_url)}: {_scrub(str(error).strip(), self.admin_url)}"
+                f"cannot connect to {mask_url(self.admin_url)}: {_detail(error, self.admin_url)}"
             ) from error
 
     def check(self) -> str:
@@ -265,7 +247,7 @@ class ScratchServer:
             except psycopg.Error as error:
                 raise VerifyDatabaseError(
                     f"cannot create scratch database {name} on {mask_url(self.admin_url)}: "
-                    f"{_scrub(str(error).strip(), self.admin_url)}"
+                    f"{_detail(error, self.admin_url)}"
                 ) from error
         self.created.append(name)
         return conninfo.make_conninfo(self.admin_url, dbname=name)

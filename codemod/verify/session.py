@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from codemod.discover import Order
+from codemod.analysis.discover import Order
+from codemod.analysis.tree import load_tree
 from codemod.engine import AnalyseOptions, analyse, make_plan
 from codemod.errors import CodemodError
 from codemod.model import MigrationTree
 from codemod.plan import Plan
 from codemod.render.write import copy_rewritten_tree
-from codemod.tree import load_tree
 from codemod.verify.compare import MissingObject, missing_objects
 from codemod.verify.convergence import ConvergenceResult, check_from_failure, check_fully_applied, counterpart
 from codemod.verify.intent import Intent, intended_schema
@@ -128,7 +128,7 @@ def scratch_server(database_url: str | None) -> Iterator[ScratchServer]:
         finally:
             server.drop_all()
         return
-    from codemod.pgserver import PostgresStartError, PostgresUnavailable, TemporaryCluster
+    from codemod.verify.pgserver import PostgresStartError, PostgresUnavailable, TemporaryCluster
 
     try:
         cluster = TemporaryCluster()
@@ -170,7 +170,7 @@ def verify(
     began = time.perf_counter()
     sink = progress or _NoProgress()
     if prisma:
-        from codemod.prisma_oracle import oracle_available
+        from codemod.verify.prisma_oracle import oracle_available
 
         if not oracle_available():
             raise CodemodError("--prisma needs node and the engine harness: run `npm ci --prefix prisma_oracle` in codemod's checkout")
@@ -257,7 +257,7 @@ def _run(
 
 def _prisma_opinion(server: ScratchServer, tree: MigrationTree) -> dict[str, Any]:
     """Prisma's schema engine applies the rewritten tree to a fresh scratch database."""
-    from codemod.prisma_oracle import OracleError, prisma_apply
+    from codemod.verify.prisma_oracle import OracleError, prisma_apply
 
     url = server.create("prisma")
     try:

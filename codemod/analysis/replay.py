@@ -15,11 +15,11 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokens import Token
 
-from codemod import opaque
+from codemod.analysis import opaque
+from codemod.analysis.parse import parse_statement
 from codemod.model import MigrationTree, Statement
+from codemod.model.schema import ColumnDef, ConstraintDef, IndexState, SchemaState, TableState, TypeState
 from codemod.names import QName, identifier_name, table_qname
-from codemod.parse import parse_statement
-from codemod.schema import ColumnDef, ConstraintDef, IndexState, SchemaState, TableState, TypeState
 
 ObjectKind = Literal["table", "type", "index", "constraint", "column"]
 

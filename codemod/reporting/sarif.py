@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import transforms
-from codemod.formats.json_report import tool_version
-from codemod.formats.paths import artifact_path
+from codemod.display import display_path
 from codemod.model import Finding, MigrationTree
-from codemod.render.changes import display_path
+from codemod.reporting.json_report import tool_version
+from codemod.reporting.paths import artifact_path
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "note": "note"}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from codemod.formats.paths import artifact_path
+from codemod.display import display_path
 from codemod.model import Finding
-from codemod.render.changes import display_path
+from codemod.reporting.paths import artifact_path
 
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 

@@ -6,11 +6,10 @@ Both orders are offered because a deployed database applied its tree in one of t
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
-import tomllib
-
-from codemod.collation import byte_order_key, locale_compare_key
+from codemod.analysis.collation import byte_order_key, locale_compare_key
 from codemod.errors import CodemodError
 from codemod.model import Order
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlglot.dialects.dialect import Dialect
 
-from codemod.discover import (
+from codemod.analysis.discover import (
     MIGRATION_FILE,
     PROVIDER_DIALECTS,
     Order,
@@ -15,12 +15,12 @@ from codemod.discover import (
     read_provider,
     sort_names,
 )
+from codemod.analysis.load import decode, detect_newline, read_bytes
+from codemod.analysis.parse import parse_statement
+from codemod.analysis.split import split_tokens, tokenize
 from codemod.errors import CodemodError
-from codemod.load import decode, detect_newline, read_bytes
 from codemod.model import Migration, MigrationTree, Span, Statement
-from codemod.parse import parse_statement
 from codemod.progress import Progress
-from codemod.split import split_tokens, tokenize
 
 
 def load_tree(path: Path, order: Order = "locale", progress: Progress | None = None) -> MigrationTree:

@@ -7,7 +7,7 @@ timeout and turns the JSON into Python values.
 
 Example::
 
-    from codemod.prisma_oracle import oracle_available, prisma_apply
+    from codemod.verify.prisma_oracle import oracle_available, prisma_apply
 
     if oracle_available():
         verdict = prisma_apply("postgresql://postgres@127.0.0.1:5432/scratch", "prisma/migrations")
@@ -83,7 +83,7 @@ def oracle_dir() -> Path:
     env = os.environ.get("CODEMOD_PRISMA_ORACLE_DIR")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "prisma_oracle"
+    return Path(__file__).resolve().parents[2] / "prisma_oracle"
 
 
 def _node() -> str | None:

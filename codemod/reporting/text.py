@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from codemod.engine import Analysis
-from codemod.model import Finding, tally
-from codemod.render.changes import display_path
+from codemod.display import display_path
+from codemod.model import Finding, MigrationTree, tally
 
 
 def findings_text(findings: list[Finding]) -> str:
@@ -23,11 +22,9 @@ def findings_text(findings: list[Finding]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def summary(analysis: Analysis, findings: list[Finding] | None = None) -> str:
-    findings = analysis.findings if findings is None else findings
+def summary(tree: MigrationTree, findings: list[Finding]) -> str:
     counts = tally(findings)
     fixable = counts["fixable"]
-    tree = analysis.tree
     parts = [f"{counts['error']} error{'s' * (counts['error'] != 1)}", f"{counts['warning']} warning{'s' * (counts['warning'] != 1)}", f"{counts['note']} note{'s' * (counts['note'] != 1)}"]
     text = f"{', '.join(parts)} in {len(tree.migrations)} migrations ({tree.provider}, {tree.order} order)"
     if fixable:
@@ -35,9 +32,7 @@ def summary(analysis: Analysis, findings: list[Finding] | None = None) -> str:
     return text
 
 
-def verbose_stats(analysis: Analysis) -> str:
-    total = analysis.statement_count
-    opaque = analysis.replay.opaque_statements
+def verbose_stats(total: int, opaque: int) -> str:
     return (
         f"{total} statements replayed; {opaque} kept opaque (sqlglot could not model them; "
         f"the replay read the ones it needs from their tokens)"

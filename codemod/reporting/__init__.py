@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from codemod.formats.github import github_annotations
-from codemod.formats.json_report import JSON_SCHEMA_VERSION, json_report
-from codemod.formats.sarif import sarif_report
+from codemod.reporting.github import github_annotations
+from codemod.reporting.json_report import JSON_SCHEMA_VERSION, json_report
+from codemod.reporting.sarif import sarif_report
 
 __all__ = ["JSON_SCHEMA_VERSION", "github_annotations", "json_report", "sarif_report"]

@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 from importlib.metadata import PackageNotFoundError, version
 
+from codemod.display import display_path
 from codemod.model import Finding, MigrationTree, tally
-from codemod.render.changes import display_path
 
 JSON_SCHEMA_VERSION = 1
 

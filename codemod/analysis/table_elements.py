@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from sqlglot.tokens import Token, TokenType
 
+from codemod.analysis.opaque import read_name, word
 from codemod.model import Statement
 from codemod.names import QName, fold, quote_ident
-from codemod.opaque import read_name, word
 
 _COLUMN_STARTS = {TokenType.IDENTIFIER, TokenType.VAR}
 _ACTIONS = {"NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codemod.discover import MIGRATION_FILE
+from codemod.analysis.discover import MIGRATION_FILE
 from codemod.model import Finding
 
 

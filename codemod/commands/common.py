@@ -1,0 +1,55 @@
+"""What every command shares: option types, the settings merge, and the one way to fail.
+
+A failure is one line on stderr (``codemod: <where>: <problem>``) and an exit code; the
+password of a database URL never appears in it.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from codemod.errors import CodemodError
+
+
+class OrderOption(str, Enum):
+    """Folder order: locale (Prisma ≥ 6.6, ``localeCompare``) or bytes (older Prisma)."""
+
+    locale = "locale"
+    bytes = "bytes"
+
+
+class ColorOption(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+PathArgument = Annotated[
+    Path | None,
+    typer.Argument(help="Project root, prisma directory or migrations directory [default: setting 'path', or .].", show_default=False),
+]
+OrderOpt = Annotated[
+    OrderOption | None,
+    typer.Option("--order", help="Folder order: locale (Prisma ≥ 6.6, localeCompare; default) or bytes (older Prisma).", show_default=False),
+]
+SelectOpt = Annotated[list[str] | None, typer.Option("--select", help="Only these rule codes (repeat or comma-separate).")]
+IgnoreOpt = Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule codes (repeat or comma-separate).")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print replay statistics.")]
+
+
+def fail(error: BaseException, url: str | None = None) -> NoReturn:
+    """Report an error in one line (never a traceback, never a password) and exit."""
+    if isinstance(error, CodemodError):
+        message, code = error.one_line(), error.exit_code
+    else:
+        message, code = f"{type(error).__name__}: {error}", 2
+    if url:
+        from codemod.dburl import scrub
+
+        message = scrub(message, url)
+    typer.echo(f"codemod: {message.splitlines()[0] if message else 'error'}", err=True)
+    raise typer.Exit(code)

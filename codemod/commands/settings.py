@@ -1,0 +1,56 @@
+"""Settings for the analysing commands: defaults, then the configuration file, then the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from codemod.commands.common import OrderOption, fail
+from codemod.config import Settings, load_settings
+from codemod.engine import AnalyseOptions, Analysis, analyse
+from codemod.errors import CodemodError
+
+
+def codes(values: list[str] | None) -> list[str] | None:
+    """Rule codes given as repeated and/or comma-separated options."""
+    if values is None:
+        return None
+    return [code.strip() for value in values for code in value.split(",") if code.strip()]
+
+
+def settings_from(
+    path: Path | None, order: OrderOption | None, select: list[str] | None, ignore: list[str] | None, **more: object
+) -> Settings:
+    try:
+        settings = load_settings()
+    except CodemodError as error:
+        fail(error)
+    settings.override("path", str(path) if path is not None else None)
+    settings.override("order", order.value if order is not None else None)
+    settings.override("select", codes(select))
+    settings.override("ignore", codes(ignore))
+    for name, value in more.items():
+        settings.override(name.replace("_", "-"), value)
+    return settings
+
+
+def analyse_with(settings: Settings, verbose: bool) -> Analysis:
+    from codemod.progress import progress_reporter
+
+    select = settings.get("select")
+    options = AnalyseOptions(
+        order=settings.get("order"),
+        select=frozenset(select) if select is not None else None,
+        ignore=frozenset(settings.get("ignore") or ()),
+    )
+    try:
+        with progress_reporter() as progress:
+            analysis = analyse(Path(settings.get("path")), options, progress=progress)
+    except CodemodError as error:
+        fail(error)
+    if verbose:
+        from codemod.reporting.text import verbose_stats
+
+        typer.echo(verbose_stats(analysis.statement_count, analysis.replay.opaque_statements), err=True)
+    return analysis

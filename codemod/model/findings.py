@@ -1,0 +1,63 @@
+"""What analysis produces: findings, and the fixes (edits and renames) they propose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from codemod.model.tree import Span
+
+Severity = Literal["error", "warning", "note"]
+SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "note": 2}
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the bytes ``span`` of ``migration``'s file with ``text`` (encoded as the file is)."""
+
+    migration: str
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
+class Rename:
+    """Rename a migration folder (its identity in ``_prisma_migrations`` changes with it)."""
+
+    old: str
+    new: str
+
+
+@dataclass
+class Fix:
+    """What a finding's repair consists of; empty lists mean nothing to change."""
+
+    description: str
+    edits: list[Edit] = field(default_factory=list)
+    renames: list[Rename] = field(default_factory=list)
+    unsafe: bool = False
+
+
+@dataclass
+class Finding:
+    """A problem found by a transform, located at a statement (or a whole migration)."""
+
+    code: str
+    severity: Severity
+    migration: str
+    path: Path
+    line: int
+    col: int
+    message: str
+    fix: Fix | None = None
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+def tally(findings: list[Finding]) -> dict[str, int]:
+    """Findings per severity, and how many carry a safe fix (for summaries and reports)."""
+    counts = {severity: sum(1 for f in findings if f.severity == severity) for severity in ("error", "warning", "note")}
+    counts["fixable"] = sum(1 for f in findings if f.fix is not None and not f.fix.unsafe)
+    return counts
