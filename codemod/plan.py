@@ -25,6 +25,8 @@ class Plan:
     applied: list[Finding] = field(default_factory=list)
     contents: dict[str, bytes] = field(default_factory=dict)
     renames: dict[str, str] = field(default_factory=dict)
+    added: dict[str, bytes] = field(default_factory=dict)  # new folder name → its migration.sql
+    removed: list[str] = field(default_factory=list)  # folders moved out of the tree (into the backup)
     problems: list[str] = field(default_factory=list)
 
     def new_name(self, name: str) -> str:
@@ -36,7 +38,7 @@ class Plan:
 
     @property
     def empty(self) -> bool:
-        return not self.contents and not self.renames
+        return not self.contents and not self.renames and not self.added and not self.removed
 
 
 def make_plan(tree: MigrationTree, findings: list[Finding], unsafe_fixes: bool = False) -> Plan:

@@ -41,7 +41,13 @@ class Fix:
 
 @dataclass
 class Finding:
-    """A problem found by a transform, located at a statement (or a whole migration)."""
+    """A problem found by a rule, located at a statement (or a whole migration).
+
+    ``message`` says what is wrong, in a few words; what to do is apart from it: the fix's
+    ``description`` when there is a fix, else ``help`` (what a human should do). ``sqlstate`` is
+    the error PostgreSQL would raise there; ``stops_here`` marks the statement where
+    ``prisma migrate deploy`` stops on an empty database.
+    """
 
     code: str
     severity: Severity
@@ -51,6 +57,14 @@ class Finding:
     col: int
     message: str
     fix: Fix | None = None
+    help: str | None = None
+    sqlstate: str | None = None
+    stops_here: bool = False
+
+    @property
+    def advice(self) -> str | None:
+        """The help line: the fix when there is one, else what a human should do."""
+        return self.fix.description if self.fix is not None else self.help
 
     def location(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
