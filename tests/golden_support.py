@@ -36,10 +36,13 @@ class GoldenCase:
 
     def analyse(self, root: Path | None = None) -> Analysis:
         options = self.options()
-        return analyse(root or self.before, AnalyseOptions(order=options.get("order", "locale")))
+        return analyse(
+            root or self.before,
+            AnalyseOptions(order=options.get("order", "locale"), unsafe_fixes=options.get("unsafe_fixes", False)),
+        )
 
     def plan(self, root: Path | None = None) -> Plan:
-        return make_plan(self.analyse(root), unsafe_fixes=self.options().get("unsafe_fixes", False))
+        return make_plan(self.analyse(root))
 
 
 def golden_cases() -> list[GoldenCase]:

@@ -42,7 +42,7 @@ def test_select_and_ignore(cli, seed_tree: Path) -> None:
     without = cli.invoke(app, ["check", str(seed_tree), "--ignore", "timestamp-name,forward-reference"])
     assert "duplicate-create" in without.stdout and "timestamp-name" not in without.stdout
     unknown = cli.invoke(app, ["check", str(seed_tree), "--select", "no-such-code"])
-    assert unknown.exit_code == 2 and "unknown transform code" in unknown.stderr
+    assert unknown.exit_code == 2 and "unknown rule code" in unknown.stderr
 
 
 def test_dry_run_prints_diff_and_writes_nothing(cli, seed_tree: Path) -> None:
@@ -134,11 +134,9 @@ GOOD = b'CREATE TABLE "a" ("id" TEXT);\nCREATE TABLE "a" ("id" TEXT);\n'
         ({"20240101000000_a/migration.sql": b"CREATE TABLE \"a\" (\"id\" TEXT DEFAULT 'oops);\n"}, 'provider = "postgresql"\n', "20240101000000_a/migration.sql:1: cannot tokenize SQL: unterminated string"),
         ({"20240101000000_a/migration.sql": b"/* never closed\nCREATE TABLE a (id int);\n"}, 'provider = "postgresql"\n', "20240101000000_a/migration.sql: cannot tokenize SQL"),
         ({"20240101000000_a/migration.sql": b"DO $$ BEGIN PERFORM 1;\n"}, 'provider = "postgresql"\n', "unterminated $$ body"),
-        ({"20240101000000_a/migration.sql": b"CREATE TABLE \"caf\xe9\" (id int);\n"}, 'provider = "postgresql"\n', "20240101000000_a/migration.sql:1: not valid UTF-8"),
-        ({"20240101000000_a/migration.sql": GOOD, "20240102000000_b/README.md": b"x"}, 'provider = "postgresql"\n', "20240102000000_b: migration folder has no migration.sql (Prisma stops with P3015)"),
         ({"20240101000000_a/migration.sql": GOOD}, 'provider = "oracle"\n', "migration_lock.toml: unknown provider 'oracle'"),
     ],
-    ids=["unterminated-string", "unterminated-comment", "unterminated-dollar", "not-utf8", "p3015", "unknown-provider"],
+    ids=["unterminated-string", "unterminated-comment", "unterminated-dollar", "unknown-provider"],
 )
 def test_bad_input_one_line_exit_2_nothing_written(cli, tmp_path: Path, files, lock, expected) -> None:
     root = _tree_with(tmp_path, files, lock)
@@ -149,6 +147,21 @@ def test_bad_input_one_line_exit_2_nothing_written(cli, tmp_path: Path, files, l
         assert result.stderr.count("\n") == 1 and expected in result.stderr
         assert result.stdout == ""
     assert tree_files(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    "files, code",
+    [
+        ({"20240101000000_a/migration.sql": b"CREATE TABLE \"caf\xe9\" (id int);\n"}, "file-encoding"),
+        ({"20240101000000_a/migration.sql": GOOD, "20240102000000_b/README.md": b"x"}, "missing-migration-file"),
+    ],
+    ids=["not-utf8", "p3015"],
+)
+def test_readable_trees_with_unreadable_migrations_are_findings(cli, tmp_path: Path, files, code) -> None:
+    """What Prisma cannot read is a finding about the tree (exit 1), not bad input (exit 2)."""
+    root = _tree_with(tmp_path, files, 'provider = "postgresql"\n')
+    result = cli.invoke(app, ["check", str(root)])
+    assert result.exit_code == 1 and f"{code} error" in result.stdout, result.stdout
 
 
 def test_missing_path_and_empty_directory(cli, tmp_path: Path) -> None:
@@ -191,7 +204,7 @@ def test_bom_is_removed_by_its_own_transform(cli, tmp_path: Path) -> None:
     root = _tree_with(tmp_path, {"20240101000000_a/migration.sql": b"\xef\xbb\xbf-- x\r\nCREATE TABLE a (id int);\r\n"})
     assert "utf8-bom error" in cli.invoke(app, ["check", str(root)]).stdout
     assert cli.invoke(app, ["apply", str(root), "--in-place"]).exit_code == 0
-    assert (root / "20240101000000_a" / "migration.sql").read_bytes() == b"-- x\r\nCREATE TABLE IF NOT EXISTS a (id int);\r\n"
+    assert (root / "20240101000000_a" / "migration.sql").read_bytes() == b"-- x\r\nCREATE TABLE a (id int);\r\n"
 
 
 def test_fixed_names_that_would_reorder_the_tree_are_refused(cli, tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ idempotent delta: ``ALTER TABLE … ADD COLUMN IF NOT EXISTS``, a guarded ``ADD 
 ``ALTER TYPE … ADD VALUE IF NOT EXISTS``. A definition that contradicts the first (a column of
 another type, another index definition) is left alone and reported: a human must decide.
 
+Fix safety: safe; nothing the existing object has is dropped.
+
 Example::
 
     -- 20250507030812_init
@@ -26,25 +28,36 @@ Example::
 from __future__ import annotations
 
 from codemod import sqlgen
-from codemod.analysis.replay import Creation, StatementReport
-from codemod.analysis.table_elements import column_texts
-from codemod.context import Context, replace_statement
+from codemod.context import Context, Creation, Failure, StatementReport, replace_statement
 from codemod.model import Finding, Fix
+from codemod.model.rules import Rule
 from codemod.model.schema import ColumnDef, ConstraintDef, IndexState, TableState, TypeState
 from codemod.names import QName, quote_literal
 
-CODE = "duplicate-create"
-SUMMARY = "Creates a table, type, index, constraint or column that already exists at that point"
-SEVERITY = "error"
+RULE = Rule(
+    code="duplicate-create",
+    summary="Creates a table, type, index, constraint or column that already exists at that point",
+    severity="error",
+    fix_safety="safe",
+    doc=__doc__ or "",
+)
+CODE = RULE.code
 
 
 def find(context: Context) -> list[Finding]:
     findings = []
-    for report in context.replay.top_level():
-        for creation in report.creations:
-            if creation.existing is not None and not creation.if_not_exists:
-                findings.append(_finding(context, report, creation))
+    for report, failure in context.failures(CODE):
+        creation = failure.subject
+        if isinstance(creation, Creation) and not report.guarded:
+            findings.append(_finding(context, report, failure, creation))
+        else:
+            findings.append(context.failure_finding(RULE, report, failure, help=_help(report)))
     return findings
+
+
+def _help(report: StatementReport) -> str:
+    where = "this statement in the DO block" if report.guarded else "this statement"
+    return f"remove {where}, or make it conditional, if the object it creates is already there"
 
 
 def _creator(existing: object) -> str:
@@ -52,18 +65,21 @@ def _creator(existing: object) -> str:
     return f"migration {statement.migration.name}" if statement is not None else "an earlier statement"
 
 
-def _finding(context: Context, report: StatementReport, creation: Creation) -> Finding:
+def _finding(context: Context, report: StatementReport, failure: Failure, creation: Creation) -> Finding:
     statement = report.statement
     newline = statement.migration.newline
     where = _creator(creation.existing)
     headline = f"{creation.label} already exists (created by {where})"
-    outcome = _reconcile(creation, newline, column_texts(statement) if creation.kind == "table" else {})
+    if creation.kind == "label":
+        fix = Fix("add IF NOT EXISTS", context.harden(statement).edits)
+        return context.failure_finding(RULE, report, failure, fix if fix.edits else None, message=headline)
+    outcome = _reconcile(creation, newline, context.column_texts(statement) if creation.kind == "table" else {})
     if isinstance(outcome, _Conflict):
-        message = f"{headline}; the definitions differ ({outcome.reason}): a human must decide"
-        return context.finding(CODE, "error", statement, message)
+        message = f"{headline}; the definitions differ ({outcome.reason})"
+        return context.failure_finding(RULE, report, failure, message=message, help="a human must decide which definition is meant")
     if report.action_count > 1 and creation.kind in ("constraint", "column"):
-        message = f"{headline}; the statement does more than this, so codemod leaves it to a human"
-        return context.finding(CODE, "error", statement, message)
+        message = f"{headline}; the statement does more than this"
+        return context.failure_finding(RULE, report, failure, message=message, help="codemod leaves a statement with several actions to a human")
     kept = f"; the existing one also has {', '.join(outcome.kept)}, which stays" if outcome.kept else ""
     if outcome.delta:
         description = f"rewrite into the idempotent delta ({outcome.summary}){kept}"
@@ -72,7 +88,7 @@ def _finding(context: Context, report: StatementReport, creation: Creation) -> F
         description = f"remove the duplicate{kept}" if kept else "remove the identical duplicate"
         text = sqlgen.comment(f"removed duplicate {creation.label}, already created by {where}")
     fix = Fix(description, [replace_statement(statement, text)])
-    return context.finding(CODE, "error", statement, f"{headline}; fix: {description}", fix)
+    return context.failure_finding(RULE, report, failure, fix, message=headline)
 
 
 class _Conflict:

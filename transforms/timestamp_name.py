@@ -18,6 +18,9 @@ A rename changes the migration's name in ``_prisma_migrations``: deployed databa
 (``codemod resolve`` or ``prisma migrate resolve``). On a tree whose orders agree the rename is an
 unsafe fix, applied only with ``--unsafe-fixes``.
 
+Fix safety: safe where the two orders disagree (the rename keeps today's order and removes the
+ambiguity); unsafe where they agree (a rename only gives deployed databases a new name to learn).
+
 Example::
 
     20250507030812_init                 20250507030812_init
@@ -31,13 +34,18 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from codemod.analysis.discover import order_disagreements
 from codemod.context import Context
 from codemod.model import Finding, Fix, Rename
+from codemod.model.rules import Rule
 
-CODE = "timestamp-name"
-SUMMARY = "Migration folder name is not a 14-digit timestamp, so its order can depend on the Prisma version"
-SEVERITY = "error"
+RULE = Rule(
+    code="timestamp-name",
+    summary="Migration folder name is not a 14-digit timestamp, so its order can depend on the Prisma version",
+    severity="error",
+    fix_safety="depends",
+    doc=__doc__ or "",
+)
+CODE = RULE.code
 
 CONVENTION = re.compile(r"^\d{14}_")
 _LEADING_NUMBER = re.compile(r"^(\d+)[_\-. ]*")
@@ -47,7 +55,7 @@ FALLBACK_START = datetime(2000, 1, 1)
 
 def find(context: Context) -> list[Finding]:
     names = [migration.name for migration in context.tree.migrations]
-    disagreeing = order_disagreements(names)
+    disagreeing = context.order_disagreements(names)
     odd = [name for name in names if not CONVENTION.match(name)] + _shared_timestamps(names, disagreeing)
     if not odd:
         return []
@@ -59,30 +67,24 @@ def find(context: Context) -> list[Finding]:
         if name not in odd:
             continue
         if name in blocked:
-            message = f"{name!r} is not a 14-digit timestamp, and no timestamp fits between its neighbours; rename it by hand"
-            findings.append(context.migration_finding(CODE, "error" if ambiguous else "note", migration, message))
+            message = f"{name!r} is not a 14-digit timestamp, and no timestamp fits between its neighbours"
+            findings.append(context.migration_finding(RULE, migration, message, severity="error" if ambiguous else "note", help="rename it by hand"))
             continue
         new = renames[name]
-        identity = "; Prisma will see a new migration name: tell deployed databases (codemod resolve)"
+        description = f"rename to {new!r}; Prisma will see a new migration name: tell deployed databases (codemod resolve)"
         if CONVENTION.match(name):  # a timestamp shared with another folder, whose order then flips
-            message = (
-                f"{name!r} shares its timestamp with another folder, and the two sort differently under "
-                f"Prisma < 6.6 and ≥ 6.6; fix: rename to {new!r}{identity}"
-            )
-            fix = Fix(f"rename to {new}", renames=[Rename(name, new)])
-            findings.append(context.migration_finding(CODE, "error", migration, message, fix))
+            message = f"{name!r} shares its timestamp with another folder, and the two sort differently under Prisma < 6.6 and ≥ 6.6"
+            fix = Fix(description, renames=[Rename(name, new)])
+            findings.append(context.migration_finding(RULE, migration, message, fix))
         elif ambiguous:
             moved = " (its place changes with the Prisma version)" if name in disagreeing else ""
-            message = (
-                f"{name!r} is not a 14-digit timestamp and this tree sorts differently under Prisma < 6.6 "
-                f"and ≥ 6.6{moved}; fix: rename to {new!r}{identity}"
-            )
-            fix = Fix(f"rename to {new}", renames=[Rename(name, new)])
-            findings.append(context.migration_finding(CODE, "error", migration, message, fix))
+            message = f"{name!r} is not a 14-digit timestamp and this tree sorts differently under Prisma < 6.6 and ≥ 6.6{moved}"
+            fix = Fix(description, renames=[Rename(name, new)])
+            findings.append(context.migration_finding(RULE, migration, message, fix))
         else:
-            message = f"{name!r} is not a 14-digit timestamp (order is the same under every Prisma version); unsafe fix: rename to {new!r}{identity}"
-            fix = Fix(f"rename to {new}", renames=[Rename(name, new)], unsafe=True)
-            findings.append(context.migration_finding(CODE, "note", migration, message, fix))
+            message = f"{name!r} is not a 14-digit timestamp (order is the same under every Prisma version)"
+            fix = Fix(description, renames=[Rename(name, new)], unsafe=True)
+            findings.append(context.migration_finding(RULE, migration, message, fix, severity="note"))
     return findings
 
 

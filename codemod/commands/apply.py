@@ -37,7 +37,7 @@ def apply(
         path, order, select, ignore, backup_dir=str(backup_dir) if backup_dir else None, unsafe_fixes=unsafe_fixes
     )
     analysis = analyse_with(settings, verbose)
-    plan = make_plan(analysis, unsafe_fixes=bool(settings.get("unsafe-fixes")))
+    plan = make_plan(analysis)
     mode: Mode = "in-place" if in_place or patch is not None else "fixed"
     changes = file_changes(plan, mode)
     misorder = order_problem(plan, mode)

@@ -13,22 +13,22 @@ def list_transforms() -> None:
     """The rule catalogue: code, usual severity, summary."""
     import transforms
 
-    width = max(len(module.CODE) for module in transforms.ALL)
-    for module in transforms.ALL:
-        typer.echo(f"{module.CODE:<{width}}  {module.SEVERITY:<7}  {module.SUMMARY}")
+    width = max(len(code) for code in transforms.RULES)
+    for rule in transforms.RULES.values():
+        typer.echo(f"{rule.code:<{width}}  {rule.severity:<7}  {rule.summary}")
 
 
 def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. duplicate-create.")]) -> None:
     """Print a rule's documentation: what it finds, why it breaks, what the fix does, an example."""
     import transforms
 
-    module = transforms.BY_CODE.get(code)
-    if module is None:
-        known = ", ".join(sorted(transforms.BY_CODE))
-        typer.echo(f"codemod: unknown transform code {code!r} (known: {known})", err=True)
+    rule = transforms.RULES.get(code)
+    if rule is None:
+        known = ", ".join(sorted(transforms.RULES))
+        typer.echo(f"codemod: unknown rule code {code!r} (known: {known})", err=True)
         raise typer.Exit(2)
-    typer.echo(f"{module.CODE}: {module.SUMMARY}\n")
-    typer.echo((module.__doc__ or "").strip())
+    typer.echo(f"{rule.code}: {rule.summary}\n")
+    typer.echo(rule.doc.strip())
 
 
 def show_config() -> None:

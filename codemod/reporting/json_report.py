@@ -6,8 +6,13 @@ Version 1::
      "tree": {"root": str, "provider": str, "order": "locale"|"bytes", "migrations": int},
      "summary": {"error": int, "warning": int, "note": int, "fixable": int},
      "findings": [{"code", "severity", "migration", "path", "line", "column", "message",
+                   "help": null | str, "sqlstate": null | str, "stops_here": bool,
                    "fix": null | {"description": str, "unsafe": bool,
-                                  "renames": [{"from", "to"}], "edits": int}}]}
+                                  "renames": [{"from", "to"}], "edits": int,
+                                  "additions": int, "removals": [str]}}]}
+
+``stops_here`` is true on the one finding where ``prisma migrate deploy`` stops on an empty
+database; ``sqlstate`` is the error PostgreSQL would give there (``P3015`` is Prisma's own).
 """
 
 from __future__ import annotations
@@ -38,6 +43,9 @@ def finding_dict(finding: Finding) -> dict:
         "line": finding.line,
         "column": finding.col,
         "message": finding.message,
+        "help": finding.help,
+        "sqlstate": finding.sqlstate,
+        "stops_here": finding.stops_here,
         "fix": None
         if fix is None
         else {
@@ -45,6 +53,8 @@ def finding_dict(finding: Finding) -> dict:
             "unsafe": fix.unsafe,
             "renames": [{"from": rename.old, "to": rename.new} for rename in fix.renames],
             "edits": len(fix.edits),
+            "additions": len(fix.additions),
+            "removals": list(fix.removals),
         },
     }
 

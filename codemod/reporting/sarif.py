@@ -22,12 +22,12 @@ _PLAN_RULES = {
 def _rules() -> list[dict]:
     rules = [
         {
-            "id": module.CODE,
-            "name": module.CODE.replace("-", " ").title().replace(" ", ""),
-            "shortDescription": {"text": module.SUMMARY},
-            "fullDescription": {"text": (module.__doc__ or module.SUMMARY).strip()},
-            "help": {"text": f"codemod explain {module.CODE}"},
-            "defaultConfiguration": {"level": _LEVEL[module.SEVERITY]},
+            "id": module.RULE.code,
+            "name": module.RULE.code.replace("-", " ").title().replace(" ", ""),
+            "shortDescription": {"text": module.RULE.summary},
+            "fullDescription": {"text": (module.RULE.doc or module.RULE.summary).strip()},
+            "help": {"text": f"codemod explain {module.RULE.code}"},
+            "defaultConfiguration": {"level": _LEVEL[module.RULE.severity]},
         }
         for module in transforms.ALL
     ]

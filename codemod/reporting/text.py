@@ -18,7 +18,10 @@ def findings_text(findings: list[Finding]) -> str:
         where = f"{display_path(finding.path)}:{finding.line}:{finding.col}"
         fixable = " [fixable]" if finding.fix is not None and not finding.fix.unsafe else ""
         fixable = " [unsafe fix]" if finding.fix is not None and finding.fix.unsafe else fixable
-        lines.append(f"  {where} {finding.code} {finding.severity}: {finding.message}{fixable}")
+        advice = f"; {'fix' if finding.fix is not None else 'help'}: {finding.advice}" if finding.advice else ""
+        state = f" [{finding.sqlstate}]" if finding.sqlstate else ""
+        stop = " <- deploy stops here" if finding.stops_here else ""
+        lines.append(f"  {where} {finding.code} {finding.severity}: {finding.message}{state}{advice}{fixable}{stop}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -1,6 +1,6 @@
 -- AlterTable
-ALTER TABLE "accounts" ADD COLUMN IF NOT EXISTS "email" TEXT,
-ADD COLUMN IF NOT EXISTS "parentId" TEXT;
+ALTER TABLE "accounts" ADD COLUMN "email" TEXT,
+ADD COLUMN "parentId" TEXT;
 
 -- codemod: re-adds a statement of 20240102000000_email_index (forward-reference) once its dependencies exist
 DO $codemod$

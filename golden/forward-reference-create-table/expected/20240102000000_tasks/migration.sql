@@ -32,7 +32,7 @@ BEGIN
     END IF;
 END $codemod$;
 
-CREATE TABLE IF NOT EXISTS "subtasks" (
+CREATE TABLE "subtasks" (
     "id" TEXT NOT NULL,
     "priority" "Priority" NOT NULL,
     CONSTRAINT "subtasks_pkey" PRIMARY KEY ("id")

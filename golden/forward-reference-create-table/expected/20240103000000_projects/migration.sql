@@ -6,10 +6,10 @@ EXCEPTION WHEN duplicate_object THEN NULL;
 END $codemod$;
 
 -- CreateTable
-CREATE TABLE IF NOT EXISTS "projects" ("id" TEXT NOT NULL, CONSTRAINT "projects_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "projects" ("id" TEXT NOT NULL, CONSTRAINT "projects_pkey" PRIMARY KEY ("id"));
 
 -- CreateTable
-CREATE TABLE IF NOT EXISTS "reviewers" ("id" TEXT NOT NULL, CONSTRAINT "reviewers_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "reviewers" ("id" TEXT NOT NULL, CONSTRAINT "reviewers_pkey" PRIMARY KEY ("id"));
 
 -- codemod: re-adds a statement of 20240102000000_tasks (forward-reference) once its dependencies exist
 DO $codemod$

@@ -1,5 +1,5 @@
 -- CreateTable
-CREATE TABLE IF NOT EXISTS "comments" (
+CREATE TABLE "comments" (
     "id" TEXT NOT NULL,
     "articleId" TEXT NOT NULL,
     CONSTRAINT "comments_pkey" PRIMARY KEY ("id")

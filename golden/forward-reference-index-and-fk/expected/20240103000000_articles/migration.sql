@@ -1,5 +1,5 @@
 -- CreateTable
-CREATE TABLE IF NOT EXISTS "articles" (
+CREATE TABLE "articles" (
     "id" TEXT NOT NULL,
     "slug" TEXT NOT NULL,
     CONSTRAINT "articles_pkey" PRIMARY KEY ("id")

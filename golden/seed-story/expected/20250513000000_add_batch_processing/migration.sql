@@ -1,5 +1,5 @@
 -- CreateTable
-CREATE TABLE IF NOT EXISTS "batch_jobs" (
+CREATE TABLE "batch_jobs" (
     "id" TEXT NOT NULL,
     "projectId" TEXT NOT NULL,
     "status" "JobStatus" NOT NULL DEFAULT 'PENDING',
@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS "batch_jobs" (
 );
 
 -- CreateIndex
-CREATE INDEX IF NOT EXISTS "batch_jobs_projectId_idx" ON "batch_jobs"("projectId");
+CREATE INDEX "batch_jobs_projectId_idx" ON "batch_jobs"("projectId");
 
 -- AddForeignKey
 DO $codemod$
