@@ -25,7 +25,6 @@ from codemod.context import Context
 from codemod.errors import CodemodError
 from codemod.model import SEVERITY_RANK, Finding, MigrationTree
 from codemod.plan import Plan
-from codemod.plan import make_plan as _make_plan
 from codemod.progress import Progress
 from codemod.suppress import Suppressions
 
@@ -58,6 +57,7 @@ class Analysis:
     replay: Replay
     findings: list[Finding]
     fixes: list[Finding] = field(default_factory=list)  # the findings whose fixes apply, in order
+    options: AnalyseOptions = field(default_factory=AnalyseOptions)
 
     @property
     def statement_count(self) -> int:
@@ -114,7 +114,7 @@ def analyse_tree(tree: MigrationTree, options: AnalyseOptions) -> Analysis:
     findings.sort(key=lambda f: (positions.get(f.migration, -1), f.line, f.col, SEVERITY_RANK[f.severity], f.code))
     _mark_first_stop(findings)
     kept = {id(finding) for finding in findings}
-    return Analysis(tree, replay, findings, [f for f in chosen if id(f) in kept])
+    return Analysis(tree, replay, findings, [f for f in chosen if id(f) in kept], options)
 
 
 def _applies(finding: Finding, options: AnalyseOptions) -> bool:
@@ -142,4 +142,7 @@ def _drop_sql_fixes(findings: list[Finding], provider: str) -> None:
 
 
 def make_plan(analysis: Analysis) -> Plan:
-    return _make_plan(analysis.tree, analysis.fixes, analysis.findings)
+    """Repair the analysed tree to a fixpoint (see :mod:`codemod.repair`); nothing is written."""
+    from codemod.repair import repair
+
+    return repair(analysis, analysis.options)

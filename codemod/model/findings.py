@@ -43,7 +43,8 @@ class Addition:
 class Fix:
     """What a finding's repair consists of; empty lists mean nothing to change.
 
-    ``removals`` are migration folders moved out of the tree (into the backup), never deleted.
+    ``removals`` are migration folders moved out of the tree (into the backup), never deleted;
+    ``order`` re-sequences the tree (the plan then gives the moved folders new names).
     """
 
     description: str
@@ -52,6 +53,7 @@ class Fix:
     unsafe: bool = False
     additions: list[Addition] = field(default_factory=list)
     removals: list[str] = field(default_factory=list)
+    order: tuple[str, ...] | None = None  # re-sequence: every migration's name, in the order wanted
 
 
 @dataclass

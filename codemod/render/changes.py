@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from codemod.analysis.discover import MIGRATION_FILE, sort_names
-from codemod.plan import Plan
+from codemod.plan import FIXED_SUFFIX, Mode, Plan
 
-Mode = Literal["fixed", "in-place"]
-FIXED_SUFFIX = "_fixed"
+__all__ = ["FIXED_SUFFIX", "FileChange", "Mode", "file_changes", "order_problem", "target_folder"]
 
 
 @dataclass
@@ -33,16 +31,14 @@ class FileChange:
 
 
 def target_folder(plan: Plan, name: str, mode: Mode) -> str:
-    """Folder name after the plan: renamed, and suffixed ``_fixed`` when the content changes."""
-    new = plan.new_name(name)
-    if mode == "fixed" and name in plan.contents:
-        new += FIXED_SUFFIX
-    return new
+    """Folder name after the plan: renamed, and a ``_fixed`` variant when the content changes."""
+    return plan.new_name(name, mode)
 
 
 def order_problem(plan: Plan, mode: Mode) -> str | None:
     """The folder names after the plan must still sort into the order the tree applies today."""
-    final = [target_folder(plan, migration.name, mode) for migration in plan.tree.migrations]
+    names = plan.names(mode)
+    final = [names[key] for key in plan.state.order]
     if sort_names(final, plan.tree.order) == final:
         return None
     moved = next(new for new, expected in zip(sort_names(final, plan.tree.order), final, strict=True) if new != expected)
@@ -53,7 +49,10 @@ def order_problem(plan: Plan, mode: Mode) -> str | None:
 def file_changes(plan: Plan, mode: Mode) -> list[FileChange]:
     changes = []
     root = plan.tree.root
-    for migration in plan.changed_migrations():
+    names = plan.names(mode)
+    for migration in plan.tree.migrations:
+        if migration.name not in names or (names[migration.name] == migration.name and migration.name not in plan.contents):
+            continue
         new_folder = target_folder(plan, migration.name, mode)
         changes.append(
             FileChange(
