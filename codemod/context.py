@@ -7,10 +7,14 @@ folders or the order of another stage.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from sqlglot.dialects.dialect import Dialect
+
+from codemod.allocate import Slot, allocate
 from codemod.analysis.discover import order_disagreements, sort_names
 from codemod.analysis.replay import Creation, Failure, Replay, Requirement, StatementReport
+from codemod.analysis.sequence import resequence
 from codemod.analysis.table_elements import Action, ForeignKey, alter_actions, column_texts, foreign_keys
 from codemod.idempotent import Outcome, make_idempotent
 from codemod.model import Finding, Fix, Migration, MigrationTree, Severity, Statement
@@ -41,6 +45,9 @@ class Context:
     tree: MigrationTree
     replay: Replay
     idempotent: bool = False  # harden every statement of a rewritten migration (--idempotent)
+    keep_order: bool = False  # never re-sequence (--keep-order): guard and re-run instead
+    unsafe_fixes: bool = False  # rules may then include the risky parts of a fix (--unsafe-fixes)
+    _order: list[list[str] | None] = field(default_factory=list, repr=False)
 
     # ── findings ─────────────────────────────────────────────────────────────────────────
     def finding(
@@ -87,6 +94,15 @@ class Context:
         found = [r for kind in kinds if (r := self.replay.first_creation_after(kind, requirement.key, seq)) is not None]
         return min(found, key=lambda report: report.seq) if found else None
 
+    def resequenced(self) -> list[str] | None:
+        """An order of the migrations in which every need comes first (None: keep today's)."""
+        if self.keep_order:
+            return None
+        if not self._order:
+            dialect = Dialect.get_or_raise(self.tree.dialect)
+            self._order.append(resequence(self.tree, self.replay, dialect, _renames_count))
+        return self._order[0]
+
     def column_texts(self, statement: Statement) -> dict[str, str]:
         return column_texts(statement)
 
@@ -103,3 +119,8 @@ class Context:
     @staticmethod
     def sort_names(names: list[str], order: str) -> list[str]:
         return sort_names(names, order)  # type: ignore[arg-type]
+
+
+def _renames_count(order: list[str]) -> int:
+    """How many folders an order renames (what re-sequencing minimises)."""
+    return sum(new != old for old, new in zip(order, allocate([Slot(name) for name in order]), strict=True))

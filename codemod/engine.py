@@ -39,6 +39,7 @@ class AnalyseOptions:
     ignore: frozenset[str] = field(default_factory=frozenset)
     unsafe_fixes: bool = False
     idempotent: bool = False
+    keep_order: bool = False
 
     def selected(self) -> list[ModuleType]:
         unknown = (set(self.select or ()) | set(self.ignore)) - set(transforms.BY_CODE)
@@ -93,7 +94,7 @@ def analyse_tree(tree: MigrationTree, options: AnalyseOptions) -> Analysis:
     """Analyse a tree already in memory (the fixpoint replays rewritten trees this way)."""
     modules = options.selected()
     replay = replay_tree(tree, Dialect.get_or_raise(tree.dialect))
-    context = Context(tree, replay, idempotent=options.idempotent)
+    context = Context(tree, replay, idempotent=options.idempotent, keep_order=options.keep_order, unsafe_fixes=options.unsafe_fixes)
     suppressions = Suppressions(tree)
     findings: list[Finding] = []
     for module in modules:

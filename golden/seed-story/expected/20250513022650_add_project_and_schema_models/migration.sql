@@ -21,13 +21,3 @@ ALTER TABLE "projects" ADD CONSTRAINT "projects_ownerId_fkey" FOREIGN KEY ("owne
 
 -- AddForeignKey
 ALTER TABLE "schema_models" ADD CONSTRAINT "schema_models_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "projects"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- codemod: re-adds a statement of 20250513_add_batch_processing (forward-reference) once its dependencies exist
-DO $codemod$
-BEGIN
-    IF to_regclass('"batch_jobs"') IS NOT NULL
-       AND to_regclass('"projects"') IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'batch_jobs_projectId_fkey' AND conrelid = to_regclass('"batch_jobs"')) THEN
-        ALTER TABLE "batch_jobs" ADD CONSTRAINT "batch_jobs_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "projects"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-    END IF;
-END $codemod$;
