@@ -14,7 +14,7 @@ from sqlglot.dialects.dialect import Dialect
 from codemod.allocate import Slot, allocate
 from codemod.analysis.discover import order_disagreements, sort_names
 from codemod.analysis.replay import Creation, Failure, Replay, Requirement, StatementReport
-from codemod.analysis.sequence import resequence
+from codemod.analysis.sequence import resequence, same_outcome
 from codemod.analysis.table_elements import Action, ForeignKey, alter_actions, column_texts, foreign_keys
 from codemod.idempotent import Outcome, make_idempotent
 from codemod.model import Finding, Fix, Migration, MigrationTree, Severity, Statement
@@ -102,6 +102,17 @@ class Context:
             dialect = Dialect.get_or_raise(self.tree.dialect)
             self._order.append(resequence(self.tree, self.replay, dialect, _renames_count))
         return self._order[0]
+
+    def orders_give_the_same_outcome(self) -> bool:
+        """Whether the tree applied in the other Prisma order fails nowhere new and ends the same."""
+        names = [m.name for m in self.tree.migrations]
+        other = sort_names(names, "bytes" if self.tree.order == "locale" else "locale")
+        return other == names or same_outcome(self.tree, self.replay, other, Dialect.get_or_raise(self.tree.dialect))
+
+    @staticmethod
+    def allocate_names(names: list[str], must_rename: set[str]) -> dict[str, str]:
+        """14-digit names that keep this order (see :mod:`codemod.allocate`)."""
+        return dict(zip(names, allocate([Slot(name, name in must_rename) for name in names]), strict=True))
 
     def column_texts(self, statement: Statement) -> dict[str, str]:
         return column_texts(statement)

@@ -108,12 +108,17 @@ def analyse_tree(tree: MigrationTree, options: AnalyseOptions) -> Analysis:
             found, chosen = module.finish(context, chosen)
             findings.extend(found)
             chosen = [f for f in chosen if not suppressions.covers(f)]
+    positions = {migration.name: migration.position for migration in tree.migrations}
+
+    def in_tree_order(f: Finding) -> tuple:
+        return (positions.get(f.migration, -1), f.line, f.col, SEVERITY_RANK[f.severity], f.code)
+
+    findings.sort(key=in_tree_order)
+    _mark_first_stop(findings)  # before suppression: a suppressed failure still stops deploy there
     findings = suppressions.apply(findings)
     if options.wants(transforms.unknown_suppression.RULE.code):
         findings.extend(suppressions.unknown(set(transforms.BY_CODE), transforms.unknown_suppression.RULE))
-    positions = {migration.name: migration.position for migration in tree.migrations}
-    findings.sort(key=lambda f: (positions.get(f.migration, -1), f.line, f.col, SEVERITY_RANK[f.severity], f.code))
-    _mark_first_stop(findings)
+        findings.sort(key=in_tree_order)
     kept = {id(finding) for finding in findings}
     return Analysis(tree, replay, findings, [f for f in chosen if id(f) in kept], options)
 

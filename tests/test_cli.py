@@ -49,7 +49,7 @@ def test_dry_run_prints_diff_and_writes_nothing(cli, seed_tree: Path) -> None:
     before = tree_files(seed_tree)
     result = cli.invoke(app, ["apply", str(seed_tree), "--dry-run"])
     assert result.exit_code == 0
-    assert "rename from" in result.stdout and "+DO $codemod$" in result.stdout
+    assert "rename from" in result.stdout and "+ALTER TABLE \"dead_letter_queue\" ADD COLUMN IF NOT EXISTS" in result.stdout
     assert "\x1b[" not in result.stdout  # not a terminal: no colour
     assert tree_files(seed_tree) == before
 
@@ -59,24 +59,20 @@ def test_apply_writes_fixed_variants_and_backs_up_originals(cli, seed_tree: Path
     result = cli.invoke(app, ["apply", str(seed_tree)])
     assert result.exit_code == 0, result.stderr
     names = sorted(p.name for p in migrations.iterdir() if p.is_dir())
-    assert names == [
+    assert names == [  # batch_processing is re-sequenced after the projects it needs; error_handling is rewritten
         "20250507030812_init",
-        "20250513000000_add_batch_processing_fixed",
-        "20250513000001_add_error_handling_fixed",
-        "20250513022650_add_project_and_schema_models_fixed",
+        "20250513000000_add_error_handling_fixed",
+        "20250513022650_add_project_and_schema_models",
+        "20250513022651_add_batch_processing",
     ]
     backups = list((seed_tree / "prisma" / ".codemod-backup").iterdir())
     assert len(backups) == 1
     kept = sorted(p.name for p in backups[0].iterdir() if p.is_dir())
-    assert kept == [
-        "20250513022650_add_project_and_schema_models",
-        "20250513_add_batch_processing",
-        "20250513_add_error_handling",
-    ]
+    assert kept == ["20250513_add_batch_processing", "20250513_add_error_handling"]
     original = (SEED / "before" / "20250513_add_error_handling" / "migration.sql").read_bytes()
     assert (backups[0] / "20250513_add_error_handling" / "migration.sql").read_bytes() == original
-    expected = (SEED / "expected" / "20250513000001_add_error_handling" / "migration.sql").read_bytes()
-    assert (migrations / "20250513000001_add_error_handling_fixed" / "migration.sql").read_bytes() == expected
+    expected = (SEED / "expected" / "20250513000000_add_error_handling" / "migration.sql").read_bytes()
+    assert (migrations / "20250513000000_add_error_handling_fixed" / "migration.sql").read_bytes() == expected
     again = cli.invoke(app, ["check", str(seed_tree)])
     assert again.exit_code == 0, again.stdout
 
@@ -85,7 +81,7 @@ def test_in_place_equals_expected(cli, seed_tree: Path) -> None:
     result = cli.invoke(app, ["apply", str(seed_tree), "--in-place"])
     assert result.exit_code == 0
     assert tree_files(seed_tree / "prisma" / "migrations") == tree_files(SEED / "expected")
-    assert "20250513_add_batch_processing becomes 20250513000000_add_batch_processing:" in result.stderr
+    assert "20250513_add_batch_processing becomes 20250513022651_add_batch_processing:" in result.stderr
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

@@ -117,3 +117,30 @@ def _replays_clean(tree: MigrationTree, order: list[str], dialect: Dialect, base
             if _creator(replay, report, subject.log_kind, subject.key, False, subject.kind) is not None:  # type: ignore[union-attr]
                 return False  # still a forward reference
     return True
+
+
+def same_outcome(tree: MigrationTree, replay: Replay, other_order: list[str], dialect: Dialect) -> bool:
+    """Whether applying the tree in another order fails nowhere new and ends with the same schema."""
+    by_name = {m.name: m for m in tree.migrations}
+    reordered = MigrationTree(tree.root, tree.provider, tree.dialect, tree.order, [by_name[name] for name in other_order], tree.stray_entries)
+    other = replay_tree(reordered, dialect)
+    return _failures(other) == _failures(replay) and schema_signature(other.final) == schema_signature(replay.final)
+
+
+def schema_signature(state) -> frozenset:  # type: ignore[no-untyped-def, type-arg]
+    """What a schema holds, as a comparable value (names, column types, constraints, values)."""
+    items: set[tuple] = set()  # type: ignore[type-arg]
+    for name, table in state.tables.items():
+        columns = tuple(sorted((c.name, c.type_sql.lower(), c.not_null, c.default_sql) for c in (table.columns or {}).values()))
+        constraints = tuple(sorted((key, c.signature) for key, c in table.constraints.items()))
+        items.add(("table", name, columns, constraints))
+    for name, kind in ((name, relation.kind) for name, relation in state.relations.items()):
+        items.add(("relation", name, kind))
+    for name, enum in state.types.items():
+        items.add(("type", name, enum.values))
+    for name, index in state.indexes.items():
+        items.add(("index", name, index.table, index.signature or tuple(sorted(index.columns))))
+    for key, function in state.functions.items():
+        items.add(("function", key, function.returns))
+    items.update(("trigger", key) for key in state.triggers)
+    return frozenset(items)

@@ -8,7 +8,18 @@ from typing import Annotated
 
 import typer
 
-from codemod.commands.common import ColorOption, IgnoreOpt, OrderOpt, PathArgument, SelectOpt, VerboseOpt, fail
+from codemod.commands.common import (
+    ColorOption,
+    IdempotentOpt,
+    IgnoreOpt,
+    KeepOrderOpt,
+    OrderOpt,
+    PathArgument,
+    SelectOpt,
+    UnsafeFixesOpt,
+    VerboseOpt,
+    fail,
+)
 from codemod.commands.settings import analyse_with, settings_from
 from codemod.errors import CodemodError
 from codemod.model import Finding
@@ -20,7 +31,9 @@ def apply(
     in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite files in place and rename folders (default: _fixed variants).")] = False,
     patch: Annotated[Path | None, typer.Option("--patch", help="Write a git-style patch of the in-place rewrite to FILE; change nothing else.")] = None,
     backup_dir: Annotated[Path | None, typer.Option("--backup-dir", help="Where originals go (default: .codemod-backup/<time> beside the migrations directory).")] = None,
-    unsafe_fixes: Annotated[bool | None, typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes marked unsafe (renames of folders whose order is already stable).", show_default=False)] = None,
+    unsafe_fixes: UnsafeFixesOpt = None,
+    keep_order: KeepOrderOpt = None,
+    idempotent: IdempotentOpt = None,
     color: Annotated[ColorOption, typer.Option("--color", help="Colour diffs: auto (on a terminal), always, never.")] = ColorOption.auto,
     order: OrderOpt = None,
     select: SelectOpt = None,
@@ -34,7 +47,8 @@ def apply(
     from codemod.render.write import write_patch, write_plan
 
     settings = settings_from(
-        path, order, select, ignore, backup_dir=str(backup_dir) if backup_dir else None, unsafe_fixes=unsafe_fixes
+        path, order, select, ignore, backup_dir=str(backup_dir) if backup_dir else None,
+        unsafe_fixes=unsafe_fixes, keep_order=keep_order, idempotent=idempotent,
     )
     analysis = analyse_with(settings, verbose)
     plan = make_plan(analysis)

@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from codemod.commands.common import IgnoreOpt, OrderOpt, PathArgument, SelectOpt, VerboseOpt, fail
+from codemod.commands.common import (
+    IdempotentOpt,
+    IgnoreOpt,
+    KeepOrderOpt,
+    OrderOpt,
+    PathArgument,
+    SelectOpt,
+    UnsafeFixesOpt,
+    VerboseOpt,
+    fail,
+)
 from codemod.commands.settings import analyse_with, settings_from
 from codemod.errors import CodemodError
 
@@ -26,13 +36,19 @@ def check(
     order: OrderOpt = None,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
+    unsafe_fixes: UnsafeFixesOpt = None,
+    keep_order: KeepOrderOpt = None,
+    idempotent: IdempotentOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Report what will fail, as path:line:col code message, grouped by migration. Exit 1 on any error."""
     from codemod.reporting import github_annotations, json_report, sarif_report
     from codemod.reporting.text import findings_text, summary
 
-    settings = settings_from(path, order, select, ignore, format=output_format.value if output_format else None)
+    settings = settings_from(
+        path, order, select, ignore, format=output_format.value if output_format else None,
+        unsafe_fixes=unsafe_fixes, keep_order=keep_order, idempotent=idempotent,
+    )
     analysis = analyse_with(settings, verbose)
     findings = analysis.findings
     if since is not None:

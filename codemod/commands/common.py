@@ -39,6 +39,18 @@ OrderOpt = Annotated[
 SelectOpt = Annotated[list[str] | None, typer.Option("--select", help="Only these rule codes (repeat or comma-separate).")]
 IgnoreOpt = Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule codes (repeat or comma-separate).")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print replay statistics.")]
+UnsafeFixesOpt = Annotated[
+    bool | None,
+    typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes marked unsafe (type changes, SET NOT NULL, renames of folders whose order is stable).", show_default=False),
+]
+KeepOrderOpt = Annotated[
+    bool | None,
+    typer.Option("--keep-order/--resequence", help="Never re-sequence migrations (for teams that must keep the deployed order): guard and re-run instead.", show_default=False),
+]
+IdempotentOpt = Annotated[
+    bool | None,
+    typer.Option("--idempotent/--minimal", help="Also make every other statement of a rewritten migration safe to run twice (default: edit only what fixes need).", show_default=False),
+]
 
 
 def fail(error: BaseException, url: str | None = None) -> NoReturn:
