@@ -37,7 +37,6 @@ class GoldenCase:
         return json.loads(path.read_text()) if path.exists() else {}
 
     def analyse(self, root: Path | None = None) -> Analysis:
-        options = self.options()
         return analyse(root or self.before, self.analyse_options())
 
     def analyse_options(self) -> AnalyseOptions:
