@@ -1,0 +1,109 @@
+"""File primitives for crash-safe writes: atomic replace, durable copies, directory fsync.
+
+A rename is atomic but only durable once its directory is fsynced; a copy is only a backup once
+its bytes reach the disk. Every writer in :mod:`codemod.render` goes through these.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def fsync_dir(path: Path) -> None:
+    """Make renames and creations inside ``path`` durable (no-op where directories cannot be opened)."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+TEMP_MARK = ".codemod-tmp-"
+
+
+def temporary_prefix(path: Path) -> str:
+    """Temporary files are named after their target, so a leftover says whose it was."""
+    return f".{path.name[:100]}{TEMP_MARK}"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one rename: readers see the old bytes or the new, never half."""
+    handle, temporary = tempfile.mkstemp(prefix=temporary_prefix(path), dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if path.exists():
+            shutil.copymode(path, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    fsync_dir(path.parent)
+
+
+def create_new(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet: complete bytes appear under the name at once, or nothing.
+
+    The temporary file is hard-linked to the name (``link`` fails when the name exists), so an
+    existing file is never replaced, even by a race.
+    """
+    handle, temporary = tempfile.mkstemp(prefix=temporary_prefix(path), dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: exclusive create instead
+            with open(path, "xb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    fsync_dir(path.parent)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _copy_durably(source: str, target: str) -> str:
+    shutil.copy2(source, target, follow_symlinks=False)
+    if not os.path.islink(target):
+        with open(target, "rb") as stream:
+            os.fsync(stream.fileno())
+    return target
+
+
+def copy_folder(source: Path, target: Path) -> None:
+    """Copy a folder (links kept as links, modes and times kept), every file and directory fsynced."""
+    shutil.copytree(source, target, symlinks=True, copy_function=_copy_durably)
+    for directory, _, _ in os.walk(target):
+        fsync_dir(Path(directory))
+
+
+def write_durably(path: Path, data: bytes) -> None:
+    """Overwrite a private file (one in codemod's own staging area) and flush it to disk; keeps its mode."""
+    with open(path, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
