@@ -10,9 +10,9 @@ staging folder shows which:
 
 * ``prepare``: backup copies and staged folders are being made; the tree is untouched. Recovery
   rolls back (removes the staging and backup folders of this run).
-* ``swap``: everything is prepared and durable; all leaving folders are moved aside, then all
-  entering ones moved in. Recovery rolls forward: a folder still in ``staging/new`` has not
-  entered yet, a folder in ``staging/old`` has left.
+* ``swap``: everything is prepared and durable; step by step, the leaving folder is moved aside
+  and the entering one moved in. Recovery rolls forward: a folder still in ``staging/new`` has
+  not entered yet, a folder in ``staging/old`` has left.
 * ``rollback``: a swap failed (permission denied, disk full); recovery goes on moving back.
 * ``cleanup``: the tree is the new one; only the staging folder remains to be removed.
 
@@ -168,25 +168,38 @@ def _inconsistent(journal: Journal, path: Path, what: str) -> CodemodError:
 
 
 def roll_forward(journal: Journal) -> None:
-    """Move every leaving folder aside, then every entering folder in; skip what is already done."""
+    """Move each leaving folder aside and its replacement in, step by step; skip what is already done.
+
+    A folder enters right after the one it replaces leaves, so the tree lacks at most one folder at
+    a time; an entering name that another step still has to move aside (a chain of renames) enters
+    at the end.
+    """
     root = journal.root
+    in_tree = {step.old for step in journal.steps if step.old is not None and not os.path.lexists(journal.aside(step.old))}
+    deferred: list[str] = []
     for step in journal.steps:
-        if step.old is None or os.path.lexists(journal.aside(step.old)):
-            continue
-        if not os.path.lexists(root / step.old):
-            raise _inconsistent(journal, root / step.old, "this folder should still be in the tree")
-        os.rename(root / step.old, journal.aside(step.old))
-        crash_point()
+        if step.old is not None and step.old in in_tree:
+            if not os.path.lexists(root / step.old):
+                raise _inconsistent(journal, root / step.old, "this folder should still be in the tree")
+            os.rename(root / step.old, journal.aside(step.old))
+            in_tree.discard(step.old)
+            crash_point()
+        if step.new is not None and os.path.lexists(journal.staged(step.new)):
+            if step.new in in_tree:
+                deferred.append(step.new)
+            else:
+                _move_in(journal, step.new)
+    for name in deferred:
+        _move_in(journal, name)
     fsync_dir(root)
     fsync_dir(journal.staging / "old")
-    for step in journal.steps:
-        if step.new is None or not os.path.lexists(journal.staged(step.new)):
-            continue
-        if os.path.lexists(root / step.new):
-            raise _inconsistent(journal, root / step.new, "a folder of this name appeared in the tree")
-        os.rename(journal.staged(step.new), root / step.new)
-        crash_point()
-    fsync_dir(root)
+
+
+def _move_in(journal: Journal, name: str) -> None:
+    if os.path.lexists(journal.root / name):
+        raise _inconsistent(journal, journal.root / name, "a folder of this name appeared in the tree")
+    os.rename(journal.staged(name), journal.root / name)
+    crash_point()
 
 
 def roll_back(journal: Journal) -> None:

@@ -52,10 +52,11 @@ def recover_at_startup(argv: list[str]) -> None:
             if line:
                 print(f"codemod: {line}", file=sys.stderr)
         elif _exists(os.path.join(directory, LOCK_NAME)):
+            from functools import partial
             from pathlib import Path
 
             from codemod.render.journal import remove_temporaries
             from codemod.render.lock import remove_stale_lock
 
             parent = Path(directory)
-            remove_stale_lock(parent, lambda parent=parent: remove_temporaries(parent))
+            remove_stale_lock(parent, partial(remove_temporaries, parent))

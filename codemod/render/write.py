@@ -3,8 +3,8 @@
 Everything is computed and checked before the first write, under the tree's lock
 (:mod:`codemod.render.lock`). The run is journaled (:mod:`codemod.render.journal`): originals are
 copied into a backup folder unique to the run and new folders are staged beside the tree (both
-fsynced); only then do folders move, each by one ``rename``: leaving folders aside first, then
-entering folders in. No instant loses a folder: a run killed at any point is finished or undone
+flushed to disk); only then do folders move, each by one ``rename``: a leaving folder aside into
+the staging area, then its replacement in. No instant loses a folder: a run killed at any point is finished or undone
 by the next codemod run, and every original byte is in the tree or in the backup.
 """
 
@@ -21,7 +21,7 @@ from codemod.backup import default_backup_base, make_run_dir, run_name, write_ma
 from codemod.errors import CodemodError
 from codemod.plan import Plan
 from codemod.render.changes import FolderStep, Mode, folder_steps, name_problem
-from codemod.render.files import atomic_write, copy_folder, create_new, fsync_dir
+from codemod.render.files import atomic_write, copy_folder, create_new, flush_all
 from codemod.render.journal import STAGING_PREFIX, Journal, Step, crash_point, discard, roll_back, roll_forward
 from codemod.render.lock import tree_lock
 from codemod.render.outputs import check_backup_dir, check_patch_target
@@ -155,8 +155,7 @@ def _prepare(journal: Journal, plan: Plan, mode: Mode, steps: list[FolderStep]) 
     added = [(s.new, s.content or b"") for s in steps if s.old is None and s.new is not None]
     removed = [(s.old, _read_or_none(root / s.old / MIGRATION_FILE)) for s in steps if s.new is None and s.old is not None]
     write_manifest(journal.backup, root, mode, changes, atomic_write, added, removed)
-    for directory in (journal.backup, journal.backup.parent, journal.staging / "new", journal.staging):
-        fsync_dir(directory)
+    flush_all()  # backups and staged folders are on disk before anything in the tree moves
 
 
 def _replace_file(path: Path, data: bytes) -> None:
@@ -167,7 +166,7 @@ def _replace_file(path: Path, data: bytes) -> None:
         file_mode = stat.S_IMODE(os.stat(path).st_mode) if os.path.lexists(path) else None
         if file_mode is not None:
             os.unlink(path)
-        create_new(path, data)
+        create_new(path, data, durable=False)  # flushed with everything else before the swap
         if file_mode is not None:
             os.chmod(path, file_mode)
     finally:
