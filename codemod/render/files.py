@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
+import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -98,3 +101,22 @@ def flush_all() -> None:
     about 2 ms each (0.5 s for 120 folders, measured on the project's machine).
     """
     os.sync()
+
+
+def remove_tree(path: Path) -> None:
+    """Remove codemod's own folder (staging, an undone backup), even where a copy kept a read-only mode."""
+
+    def retry(function: Callable[[str], object], name: str, _: object) -> None:
+        parent = os.path.dirname(name)
+        try:
+            os.chmod(parent, stat.S_IMODE(os.lstat(parent).st_mode) | stat.S_IRWXU)
+            function(name)
+        except OSError:
+            pass
+
+    if not os.path.lexists(path):
+        return
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=retry)
+    else:
+        shutil.rmtree(path, onerror=retry)

@@ -22,9 +22,9 @@ is in the tree or in the backup. See :func:`recover` for the entry point.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
-import shutil
 import signal
 import socket
 from dataclasses import dataclass, field
@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from codemod.errors import CodemodError
-from codemod.render.files import TEMP_MARK, atomic_write, fsync_dir
+from codemod.render.files import TEMP_MARK, atomic_write, fsync_dir, remove_tree
 
 JOURNAL_NAME = ".codemod-journal.json"
 STAGING_PREFIX = ".codemod-staging-"
@@ -140,20 +140,28 @@ def _name(value: object) -> str | None:
     return value
 
 
-# --- test failpoint -------------------------------------------------------------------------
+# --- test failpoints ------------------------------------------------------------------------
 
 _crash_after = os.environ.get("CODEMOD_CRASH_AFTER")
-_crash_count = 0
+_fail_at = os.environ.get("CODEMOD_FAIL_AT")
+_points = 0
 
 
 def crash_point() -> None:
-    """With ``CODEMOD_CRASH_AFTER=N`` the process SIGKILLs itself at the N-th point (kill tests)."""
-    global _crash_count
-    if _crash_after is None:
+    """Failpoints for the kill tests, counted after each journaled step.
+
+    With ``CODEMOD_CRASH_AFTER=N`` the process SIGKILLs itself at the N-th point; with
+    ``CODEMOD_FAIL_AT=N`` the N-th point raises an I/O error instead (as a full disk would), so
+    that the undo path runs. Unset (always, outside tests), this is one comparison.
+    """
+    global _points
+    if _crash_after is None and _fail_at is None:
         return
-    _crash_count += 1
-    if str(_crash_count) == _crash_after:
+    _points += 1
+    if str(_points) == _crash_after:
         os.kill(os.getpid(), signal.SIGKILL)
+    if str(_points) == _fail_at:
+        raise OSError(errno.EIO, "input/output error (CODEMOD_FAIL_AT)")
 
 
 # --- moving folders --------------------------------------------------------------------------
@@ -223,9 +231,9 @@ def roll_back(journal: Journal) -> None:
 
 def discard(journal: Journal, *, backup: bool) -> None:
     """Remove the run's staging folder (and its backup folder, when the tree is the old one), then the journal."""
-    shutil.rmtree(journal.staging, ignore_errors=True)
+    remove_tree(journal.staging)
     if backup:
-        shutil.rmtree(journal.backup, ignore_errors=True)
+        remove_tree(journal.backup)
         if journal.remove_backup_parent:
             try:
                 journal.backup.parent.rmdir()  # only when empty

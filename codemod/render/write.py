@@ -119,6 +119,9 @@ def _check_tree(plan: Plan, steps: list[FolderStep], root: Path, staging_parent:
                 if (step.new in present and step.new not in leaving) or step.new in entering:
                     raise CodemodError("target folder already exists; nothing was written", root / step.new)
                 entering.add(step.new)
+        for folder in [root] + [root / step.old for step in steps if step.old is not None]:
+            if not os.access(folder, os.W_OK | os.X_OK):  # a folder moves only where it may be written
+                raise CodemodError("is not writable: codemod moves folders here; nothing was written", folder)
         if os.stat(root).st_dev != os.stat(staging_parent).st_dev:
             raise CodemodError("the migrations directory is a mount point: codemod moves folders through its parent; use --patch", root)
     except OSError as error:
