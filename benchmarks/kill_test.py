@@ -141,7 +141,7 @@ def reference(pristine: Path, mode: str, work: Path) -> Reference:
 class Outcome:
     mode: str
     delay: float
-    ended: str  # before-write | undone | completed | rolled-back | finished
+    ended: str  # before-write | undone | completed | rolled-back | finished (the write was done when killed)
     tree: str  # old | new
     problems: list[str] = field(default_factory=list)
     at_kill: str = ""  # the journal's phase when killed, and how far the folder moves had gone
@@ -211,8 +211,10 @@ def trial(ref: Reference, mode: str, delay: float, work: Path, next_command: str
     if recovered:
         text = recovered[0]
         ended = "undone" if "had not changed" in text else "rolled-back" if "rolled back" in text else "completed"
-    else:
-        ended = "finished" if finished else "before-write"
+    else:  # no journal was left: killed before the write began, or after it ended (maybe before exiting)
+        ended = "finished" if tree == "new" else "before-write"
+        if finished and tree != "new":
+            problems.append("apply exited 0 but the tree is not the new one")
     if ended == "completed" and tree != "new":
         problems.append("recovery said completed but the tree is not the new one")
     if ended in ("undone", "rolled-back", "before-write") and tree != "old":
