@@ -394,3 +394,9 @@ def test_startup_recovery_check_imports_nothing_when_there_is_no_journal(tmp_pat
     modules, spent = out.rsplit(" ", 1)
     assert modules == "[]"
     assert float(spent) < 0.01
+
+
+def test_the_startup_hook_looks_for_the_files_the_writer_makes() -> None:
+    from codemod.render import journal, lock, recover
+
+    assert (recover.JOURNAL_NAME, recover.LOCK_NAME) == (journal.JOURNAL_NAME, lock.LOCK_NAME)
