@@ -162,7 +162,7 @@ def test_killed_at_every_move_of_added_and_removed_folders(tmp_path: Path, mode:
     write_plan(make_folder_plan(reference), mode)
     new = snapshot(reference / "prisma" / "migrations")
     original = snapshot(project_with_extra_folder(tmp_path / "pristine") / "prisma" / "migrations")
-    for point in (1, 9, *range(10, 20)):
+    for point in (9, *range(10, 20)) if mode == "in-place" else (1, 10, 13, 16, 19):
         project = project_with_extra_folder(tmp_path / f"crash-{point}")
         killed = subprocess.run(
             [sys.executable, "-c", _WRITE, str(project), mode],
