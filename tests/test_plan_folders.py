@@ -162,7 +162,7 @@ def test_killed_at_every_move_of_added_and_removed_folders(tmp_path: Path, mode:
     write_plan(make_folder_plan(reference), mode)
     new = snapshot(reference / "prisma" / "migrations")
     original = snapshot(project_with_extra_folder(tmp_path / "pristine") / "prisma" / "migrations")
-    for point in (9, *range(10, 20)) if mode == "in-place" else (1, 10, 13, 16, 19):
+    for point in (9, 10, 11, 12, 15, 18, 19) if mode == "in-place" else (1, 10, 13, 16, 19):
         project = project_with_extra_folder(tmp_path / f"crash-{point}")
         killed = subprocess.run(
             [sys.executable, "-c", _WRITE, str(project), mode],
@@ -180,4 +180,52 @@ def test_killed_at_every_move_of_added_and_removed_folders(tmp_path: Path, mode:
             assert snapshot(run.parent / REMOVED) == {k: v for k, v in inside.items() if k}
         else:
             assert runs == []
+        assert leftovers(project) == []
+
+
+def chain_project(base: Path) -> Path:
+    """Three migrations; the hand-made plan renames the first onto the second's name, the second onto a new one."""
+    migrations = base / "prisma" / "migrations"
+    for name, table in (("20240101000000_a", "a"), ("20240102000000_b", "b"), ("20240104000000_d", "d")):
+        (migrations / name).mkdir(parents=True)
+        (migrations / name / "migration.sql").write_text(f'CREATE TABLE "{table}" ("id" TEXT);\n')
+    (migrations / "migration_lock.toml").write_text('provider = "postgresql"\n')
+    return base
+
+
+def make_chain_plan(project: Path) -> Plan:
+    plan = codemod.make_plan(codemod.analyse(project))
+    plan.renames.update({"20240101000000_a": "20240102000000_b", "20240102000000_b": "20240103000000_c"})
+    return plan
+
+
+_CHAIN = """
+import sys
+from pathlib import Path
+from codemod.render.write import write_plan
+from tests.test_plan_folders import make_chain_plan
+write_plan(make_chain_plan(Path(sys.argv[1])), "in-place")
+"""
+
+
+def test_a_chain_of_renames_survives_a_kill_at_every_move(tmp_path: Path) -> None:
+    """a → b while b → c: b's name is free only after b moved aside, so a enters last (also on recovery)."""
+    reference = chain_project(tmp_path / "reference")
+    report = write_plan(make_chain_plan(reference), "in-place")
+    assert report.renamed == [("20240101000000_a", "20240102000000_b"), ("20240102000000_b", "20240103000000_c")]
+    new = snapshot(reference / "prisma" / "migrations")
+    assert new["20240102000000_b/migration.sql"] == b'CREATE TABLE "a" ("id" TEXT);\n'
+    assert new["20240103000000_c/migration.sql"] == b'CREATE TABLE "b" ("id" TEXT);\n'
+    original = snapshot(chain_project(tmp_path / "pristine") / "prisma" / "migrations")
+    # 1 journal, 2-3 backups, 4-5 staged, 6 swap, 7 a aside, 8 b aside, 9 c in, 10 b in (deferred), 11 cleanup
+    for point in range(5, 12):
+        project = chain_project(tmp_path / f"crash-{point}")
+        killed = subprocess.run(
+            [sys.executable, "-c", _CHAIN, str(project)],
+            cwd=REPO, env={"CODEMOD_CRASH_AFTER": str(point), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
+        )
+        assert killed.returncode == -9, killed.stderr
+        recovered = run_cli("check", project)
+        assert "Traceback" not in recovered.stderr and "recovered an interrupted codemod write" in recovered.stderr
+        assert snapshot(project / "prisma" / "migrations") == (original if point < 6 else new), point
         assert leftovers(project) == []
