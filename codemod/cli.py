@@ -38,16 +38,33 @@ def main() -> None:
     Exit handlers still run and output is flushed; only the sweep is skipped.
     """
     try:
+        _recover(sys.argv[1:])
         app()
         code = 0
     except SystemExit as stop:
         if isinstance(stop.code, str):
             print(stop.code, file=sys.stderr)
         code = stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 1
+    except OSError as error:  # unreadable or unwritable files: one line, never a traceback
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"codemod: {where}{error.strerror or error}", file=sys.stderr)
+        code = 2
     sys.stdout.flush()
     sys.stderr.flush()
     atexit._run_exitfuncs()
     os._exit(code)
+
+
+def _recover(argv: list[str]) -> None:
+    """Finish or undo a tree write that a killed run left behind, before any command reads the tree."""
+    from codemod.errors import CodemodError
+    from codemod.render.recover import recover_at_startup
+
+    try:
+        recover_at_startup(argv)
+    except CodemodError as error:
+        print(f"codemod: {error.one_line()}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -35,13 +35,14 @@ class TreeState:
     must_rename: set[str] = field(default_factory=set)
     suffixes: dict[str, str] = field(default_factory=dict)  # additions: the words after the timestamp
     removed: list[str] = field(default_factory=list)
+    chosen_names: dict[str, str] = field(default_factory=dict)  # names set by hand (Plan.rename_folder)
 
     @staticmethod
     def of(tree: MigrationTree) -> TreeState:
         return TreeState(tree, [m.name for m in tree.migrations], {m.name: (m.raw if m.has_sql else NO_SQL) for m in tree.migrations})
 
     def copy(self) -> TreeState:
-        return TreeState(self.original, list(self.order), dict(self.contents), set(self.must_rename), dict(self.suffixes), list(self.removed))
+        return TreeState(self.original, list(self.order), dict(self.contents), set(self.must_rename), dict(self.suffixes), list(self.removed), dict(self.chosen_names))
 
     def fingerprint(self) -> tuple:
         return (tuple(self.order), tuple(sorted((k, v) for k, v in self.contents.items() if k in self.order)), tuple(sorted(self.must_rename)))
@@ -50,14 +51,16 @@ class TreeState:
         """Final folder name of every entry, in order."""
         originals = {m.name: m for m in self.original.migrations}
         changed = {key for key in self.order if key in originals and self.contents.get(key) != _raw(originals[key])}
-        forced = set(self.must_rename) | {key for key in self.order if key not in originals}
+        added = {key for key in self.order if key not in originals}
+        forced = set(self.must_rename) | {key for key in added if not CONVENTION.match(key)}
         if mode == "fixed":
             forced |= {key for key in changed if not CONVENTION.match(key)}
-        if not forced and self.order == [m.name for m in self.original.migrations if m.name in self.order]:
+        if not forced and [key for key in self.order if key not in added] == [m.name for m in self.original.migrations if m.name in self.order]:
             names = {key: key for key in self.order}
         else:
-            slots = [Slot(key if key in originals else None, key in forced, self.suffixes.get(key)) for key in self.order]
+            slots = [Slot(None if key in forced and key in added else key, key in forced, self.suffixes.get(key)) for key in self.order]
             names = dict(zip(self.order, allocate(slots), strict=True))
+        names.update((key, name) for key, name in self.chosen_names.items() if key in names)
         if mode == "fixed":
             names = {key: name + FIXED_SUFFIX if key in changed else name for key, name in names.items()}
         return names
@@ -104,12 +107,36 @@ class Plan:
     @property
     def added(self) -> dict[str, bytes]:
         """New folders (in-place names) and their ``migration.sql``."""
-        names = self.names("in-place")
+        return self.added_in("in-place")
+
+    def added_in(self, mode: Mode) -> dict[str, bytes]:
+        names = self.names(mode)
         return {names[key]: self.state.contents[key] or b"" for key in self.state.order if key not in self._original_names}
 
     @property
     def removed(self) -> list[str]:
-        return list(self.state.removed)
+        return self.state.removed
+
+    def add_folder(self, name: str, data: bytes) -> None:
+        """A new folder under a name of one's own choosing, placed where that name sorts."""
+        names = self.names("in-place")
+        position = sum(1 for key in self.state.order if names[key] < name)
+        self.state.order.insert(position, name)
+        self.state.contents[name] = data
+        self._names.cache_clear()
+
+    def rename_folder(self, name: str, new: str) -> None:
+        """Give an original folder a name of one's own choosing."""
+        self.state.chosen_names[name] = new
+        self._names.cache_clear()
+        self.__dict__.pop("renames", None)
+
+    def remove_folder(self, name: str) -> None:
+        """Move an original folder out of the tree (into the backup)."""
+        if name in self.state.order:
+            self.state.order.remove(name)
+        self.state.removed.append(name)
+        self._names.cache_clear()
 
     @cached_property
     def _original_names(self) -> set[str]:
@@ -118,10 +145,10 @@ class Plan:
     def new_name(self, name: str, mode: Mode = "in-place") -> str:
         return self.names(mode).get(name, name)
 
-    def changed_migrations(self) -> list[Migration]:
+    def changed_migrations(self, mode: Mode = "in-place") -> list[Migration]:
         """Original migrations whose content or name changes, in the original tree's order."""
-        contents, renames = self.contents, self.renames
-        return [m for m in self.tree.migrations if m.name in contents or m.name in renames]
+        contents, names = self.contents, self.names(mode)
+        return [m for m in self.tree.migrations if m.name in contents or (m.name in names and names[m.name] != m.name)]
 
     @property
     def empty(self) -> bool:

@@ -29,8 +29,9 @@ def apply(
     path: PathArgument = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print unified diffs of every change; write nothing.")] = False,
     in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite files in place and rename folders (default: _fixed variants).")] = False,
-    patch: Annotated[Path | None, typer.Option("--patch", help="Write a git-style patch of the in-place rewrite to FILE; change nothing else.")] = None,
-    backup_dir: Annotated[Path | None, typer.Option("--backup-dir", help="Where originals go (default: .codemod-backup/<time> beside the migrations directory).")] = None,
+    patch: Annotated[Path | None, typer.Option("--patch", help="Write a git-style patch of the in-place rewrite to FILE (a new file outside the migrations directory); change nothing else.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Let --patch replace an existing regular file.")] = False,
+    backup_dir: Annotated[Path | None, typer.Option("--backup-dir", help="Where originals go: a new run folder in DIR for each run (default: .codemod-backup beside the migrations directory).")] = None,
     unsafe_fixes: UnsafeFixesOpt = None,
     keep_order: KeepOrderOpt = None,
     idempotent: IdempotentOpt = None,
@@ -42,9 +43,13 @@ def apply(
 ) -> None:
     """Rewrite the tree: `_fixed` variants (default), --in-place, a --patch file, or a --dry-run diff."""
     from codemod.engine import make_plan
-    from codemod.render.changes import Mode, file_changes, order_problem
-    from codemod.render.diff import unified_diff
+    from codemod.render.changes import Mode, file_changes, name_problem, order_problem
+    from codemod.render.diff import patch_notes, unified_diff
+    from codemod.render.outputs import check_backup_dir, check_patch_target
     from codemod.render.write import write_patch, write_plan
+
+    if patch is not None and in_place:
+        fail(CodemodError("--patch writes the in-place rewrite as a patch and changes no file; drop --in-place"))
 
     settings = settings_from(
         path, order, select, ignore, backup_dir=str(backup_dir) if backup_dir else None,
@@ -53,8 +58,16 @@ def apply(
     analysis = analyse_with(settings, verbose)
     plan = make_plan(analysis)
     mode: Mode = "in-place" if in_place or patch is not None else "fixed"
+    chosen_backup = settings.get("backup-dir")
+    try:
+        if chosen_backup:
+            check_backup_dir(plan.tree.root, Path(chosen_backup))
+        if patch is not None:
+            check_patch_target(patch, plan.tree.root, force)
+    except CodemodError as error:
+        fail(error)
     changes = file_changes(plan, mode)
-    misorder = order_problem(plan, mode)
+    misorder = name_problem(plan, mode) or order_problem(plan, mode)
     if misorder is not None:
         fail(CodemodError(misorder, plan.tree.root))
     remaining = [f for f in plan.findings if f not in plan.applied and f.severity != "note"]
@@ -62,17 +75,20 @@ def apply(
         typer.echo(f"codemod: {problem}", err=True)
     if dry_run or patch is not None:
         text = unified_diff(changes)
-        if patch is not None:
+        for note in patch_notes(plan, changes):
+            typer.echo(f"note: {note}", err=True)
+        if patch is not None and not dry_run:
             try:
-                write_patch(patch, text)
+                write_patch(patch, text, force, plan.tree.root)
             except CodemodError as error:
                 fail(error)
             typer.echo(f"wrote {patch} ({len(changes)} file{'s' * (len(changes) != 1)})", err=True)
         else:
             use_color = color == ColorOption.always or (color == ColorOption.auto and sys.stdout.isatty())
             typer.echo(unified_diff(changes, use_color), nl=False)
+            if patch is not None:
+                typer.echo(f"dry run: would write this patch to {patch}; nothing was written", err=True)
     else:
-        chosen_backup = settings.get("backup-dir")
         try:
             report = write_plan(plan, mode, Path(chosen_backup) if chosen_backup else None)
         except CodemodError as error:
