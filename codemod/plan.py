@@ -52,7 +52,7 @@ class TreeState:
         originals = {m.name: m for m in self.original.migrations}
         changed = {key for key in self.order if key in originals and self.contents.get(key) != _raw(originals[key])}
         added = {key for key in self.order if key not in originals}
-        forced = set(self.must_rename) | {key for key in added if not CONVENTION.match(key)}
+        forced = set(self.must_rename) | {key for key in added if key in self.suffixes or not CONVENTION.match(key)}
         if mode == "fixed":
             forced |= {key for key in changed if not CONVENTION.match(key)}
         if not forced and [key for key in self.order if key not in added] == [m.name for m in self.original.migrations if m.name in self.order]:

@@ -62,8 +62,10 @@ def find(context: Context) -> list[Finding]:
 def _move(report: StatementReport, moving: list[StatementReport]) -> Fix | None:
     statement = report.statement
     migration = statement.migration
-    if len(moving) == len(migration.statements) and moving[0] is report:
-        return Fix("it stays where it is: the other statements move to migrations of their own")
+    if len(moving) == len(migration.statements):
+        if moving[0] is report:
+            return Fix("it stays where it is: the other statements move to migrations of their own")
+        moving = moving[1:]
     number = [r.statement.index for r in moving].index(statement.index)
     suffix = f"{_suffix(migration.name)}_concurrently" + (f"_{number + 1}" if len(moving) > 1 else "")
     text = sqlgen.with_semicolon(statement.text) + migration.newline

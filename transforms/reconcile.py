@@ -154,9 +154,9 @@ def enum_delta(existing: TypeState, new: TypeState) -> Delta | str:
         return "one of them is not an enum"
     shared_new = [value for value in new.values if value in existing.values]
     shared_old = [value for value in existing.values if value in new.values]
-    if shared_new != shared_old:
-        return "the shared enum values come in another order"
     delta = Delta()
+    if shared_new != shared_old:  # PostgreSQL cannot reorder the labels of an enum: the order stays
+        delta.left.append(f"the values of {new.name} keep their existing order ({', '.join(shared_old)}), not this one ({', '.join(shared_new)})")
     for index, value in enumerate(new.values):
         if value in existing.values:
             continue

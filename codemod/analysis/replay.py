@@ -119,6 +119,7 @@ class Failure:
     certain: bool = True
     detail: str = ""
     dependents: tuple[str, ...] = ()  # objects that depend on the subject (a fix must not drop them)
+    origins: tuple[Statement, ...] = ()  # earlier statements the failure stems from (a fix may move them)
 
 
 @dataclass
@@ -184,14 +185,18 @@ class _Replayer(StatementHandlers):
         self.long_names: dict[tuple[str, QName], str] = {}
         self.certain = True
         self.statements_in_migration = 0
+        self.labels_added_here: dict[tuple[QName, str], Statement] = {}  # enum labels this migration adds
 
     # ── driving ──────────────────────────────────────────────────────────────────────────
     def run(self, tree: MigrationTree) -> Replay:
         for migration in tree.migrations:
             self.statements_in_migration = len(migration.statements)
+            self.labels_added_here = {}
             for statement in migration.statements:
                 if statement.opaque:
                     self.opaque += 1
+                if _ends_transaction(statement):
+                    self.labels_added_here = {}  # a COMMIT inside the script: what it added is usable after it
                 self._replay(statement, statement.expression, statement.tokens, guarded=False, line=statement.line, col=statement.col)
         return Replay(self.reports, self.creation_log, self.state, self.opaque)
 
@@ -219,12 +224,12 @@ class _Replayer(StatementHandlers):
 
     def fail(
         self, sqlstate: str, message: str, rule: str, subject: Requirement | Creation | None = None, detail: str = "",
-        dependents: tuple[str, ...] = (),
+        dependents: tuple[str, ...] = (), origins: tuple[Statement, ...] = (),
     ) -> None:
         if not self.postgres and rule not in ("duplicate-create", "missing"):
             return  # the failure model is PostgreSQL's; other providers keep the duplicates and order checks
         report = self.current()
-        report.failures.append(Failure(sqlstate, message, rule, subject, self.certain, detail, dependents))
+        report.failures.append(Failure(sqlstate, message, rule, subject, self.certain, detail, dependents, origins))
 
     def require(self, kind: RequirementKind, name: QName | None, present: bool | None = None, detail: str | None = None, message: str | None = None, sqlstate: str | None = None) -> bool:
         """Record that the statement needs an object; a missing one is a failure."""
@@ -387,6 +392,13 @@ def _missing_message(requirement: Requirement) -> str:
     if requirement.kind == "function":
         return f"function {name}() does not exist"
     return f'{requirement.kind} "{name}" does not exist'
+
+
+def _ends_transaction(statement: Statement) -> bool:
+    if isinstance(statement.expression, (exp.Commit, exp.Rollback)):
+        return True
+    first = statement.tokens[0].text.upper() if statement.tokens else ""
+    return first in ("COMMIT", "END", "ROLLBACK", "ABORT")
 
 
 def _catches(names: frozenset[str], sqlstate: str) -> bool:

@@ -26,6 +26,7 @@ from codemod.model.schema import (
     TriggerState,
     TypeState,
 )
+from codemod.model.tree import Statement
 from codemod.names import QName, identifier_name, object_name, table_qname, truncate, written_name
 
 _SERIAL_TYPES = {exp.DataType.Type.SERIAL, exp.DataType.Type.BIGSERIAL, exp.DataType.Type.SMALLSERIAL}
@@ -51,7 +52,9 @@ class StatementHandlers:
 
     # provided by the replay
     def current(self) -> StatementReport: ...  # type: ignore[empty-body]
-    def fail(self, sqlstate: str, message: str, rule: str, subject: object = None, detail: str = "", dependents: tuple[str, ...] = ()) -> None: ...
+    labels_added_here: dict[tuple[QName, str], Statement]
+
+    def fail(self, sqlstate: str, message: str, rule: str, subject: object = None, detail: str = "", dependents: tuple[str, ...] = (), origins: tuple = ()) -> None: ...
     def require(self, kind, name, present=None, detail=None, message=None, sqlstate=None) -> bool: ...  # type: ignore[no-untyped-def, empty-body]
     def creating(self, kind, key, label, new, existing, if_not_exists, written=None, sqlstate=None, message=None) -> bool: ...  # type: ignore[no-untyped-def, empty-body]
 
@@ -250,7 +253,22 @@ class StatementHandlers:
         type_ref = user_type(data_type)
         if type_ref is not None:
             self.require("type", type_ref)
+            self._new_label_in_use(type_ref, default_node)
         return ColumnDef(name, type_node, not_null, default_node, node, self.dialect_name, type_ref, self.statement())
+
+    def _new_label_in_use(self, type_name: QName, value: exp.Expression | None) -> None:
+        """A label added by this migration's transaction cannot be used in it yet (55P04)."""
+        while isinstance(value, (exp.Cast, exp.Paren)):
+            value = value.this
+        if not isinstance(value, exp.Literal) or not value.is_string or not self.labels_added_here:
+            return
+        origin = self.labels_added_here.get((type_name, value.this))
+        if origin is not None:
+            self.fail(
+                "55P04", f'unsafe use of new value "{value.this}" of enum type "{pg_name(type_name)}"', "new-enum-value-used",
+                detail="a value added by ALTER TYPE … ADD VALUE can only be used once its transaction commits, and Prisma runs the whole migration as one",
+                origins=(origin,),
+            )
 
     def constraint_def(self, node: exp.Expression, table: QName) -> ConstraintDef | None:
         name = None
@@ -610,6 +628,8 @@ class StatementHandlers:
                 self.require("type", changes["type_ref"])  # type: ignore[arg-type]
         if "default" in action.args and action.args.get("default") is not None:
             changes["default_node"] = action.args["default"]
+            if column.type_ref is not None:
+                self._new_label_in_use(column.type_ref, action.args["default"])
         if action.args.get("drop") and action.args.get("allow_null") is None and "default" not in action.args:
             changes["default_node"] = None
         if action.args.get("allow_null") is not None:
@@ -746,7 +766,26 @@ class StatementHandlers:
         if isinstance(node, exp.Update) and not node.args.get("from_") and not node.args.get("from"):
             alias = target.alias_or_name if isinstance(target, exp.Table) else None
             self._require_columns(table, _own_columns(node, alias))
+        self._new_labels_written(node, table, columns)
         self._require_read_tables(node, skip=target)
+
+    def _new_labels_written(self, node: exp.Expression, table: QName, columns: list[str]) -> None:
+        """Literals an UPDATE or INSERT writes into enum columns (for labels this migration adds)."""
+        state = self.state.tables.get(table)
+        if not self.labels_added_here or state is None or state.columns is None:
+            return
+        pairs: list[tuple[str, exp.Expression]] = []
+        if isinstance(node, exp.Update):
+            for assignment in node.expressions:
+                if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column):
+                    pairs.append((identifier_name(assignment.this) or "", assignment.expression))
+        elif isinstance(node, exp.Insert) and isinstance(node.expression, exp.Values) and columns:
+            for row in node.expression.expressions:
+                pairs += list(zip(columns, row.expressions if isinstance(row, exp.Tuple) else [row], strict=False))
+        for column, value in pairs:
+            definition = state.columns.get(column)
+            if definition is not None and definition.type_ref is not None:
+                self._new_label_in_use(definition.type_ref, value)
 
     def _require_read_tables(self, statement: exp.Expression, skip: exp.Expression | None = None) -> None:
         """Tables a statement reads must exist (CTE names, catalogs and the written table aside)."""
@@ -813,6 +852,7 @@ class StatementHandlers:
             values.append(command.value)
         self.current().creations.append(_creation("label", (command.type_name, command.value), f"value {command.value!r} of enum {command.type_name}", command.value, None, command.if_not_exists))
         self.state.types[command.type_name] = replace(enum, values=tuple(values))
+        self.labels_added_here[(command.type_name, command.value)] = self.statement()
 
     def _rename_type(self, command: opaque.RenameType) -> None:
         if not self.require("type", command.old):
