@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from codemod.errors import CodemodError
@@ -15,6 +16,19 @@ def read_bytes(path: Path) -> bytes:
     except FileNotFoundError as error:
         raise CodemodError("file not found", path) from error
     except OSError as error:
+        raise CodemodError(f"cannot read: {error.strerror}", path) from error
+
+
+_ABSENT = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # what Path.exists() reads as "no such file"
+
+
+def read_if_present(path: Path) -> bytes | None:
+    """The file's bytes, or None where ``path.exists()`` would be False (one system call, not two)."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        if error.errno in _ABSENT:
+            return None
         raise CodemodError(f"cannot read: {error.strerror}", path) from error
 
 

@@ -15,7 +15,7 @@ from codemod.analysis.discover import (
     read_provider,
     sort_names,
 )
-from codemod.analysis.load import decode, decode_utf16, detect_newline, read_bytes, sniff_encoding
+from codemod.analysis.load import decode, decode_utf16, detect_newline, read_if_present, sniff_encoding
 from codemod.analysis.parse import parse_statement
 from codemod.analysis.split import split_tokens, tokenize
 from codemod.errors import CodemodError
@@ -44,13 +44,14 @@ def load_tree(path: Path, order: Order = "locale", progress: Progress | None = N
 
 def load_migration(folder: Path, dialect: Dialect) -> Migration:
     sql_path = folder / MIGRATION_FILE
-    if not sql_path.exists():  # Prisma stops with P3015: a finding, not bad input
+    raw = read_if_present(sql_path)
+    if raw is None:  # Prisma stops with P3015: a finding, not bad input
         try:
             entries = tuple(sorted(entry.name for entry in folder.iterdir()))
         except OSError as error:
             raise CodemodError(f"cannot list directory: {error.strerror}", folder) from error
         return Migration(folder.name, folder, sql_path, b"", "", False, "\n", has_sql=False, other_files=entries)
-    return read_migration(folder, read_bytes(sql_path), dialect)
+    return read_migration(folder, raw, dialect)
 
 
 def read_migration(folder: Path, raw: bytes, dialect: Dialect) -> Migration:
@@ -78,14 +79,14 @@ def split_statements(migration: Migration, dialect: Dialect) -> list[Statement]:
     text = migration.text if migration.nul_offset is None else migration.text[: migration.nul_offset]
     tokens = tokenize(dialect, text, migration)
     statements = []
+    byte_offset = migration.byte_offset
     line, counted = 1, 0  # lines are counted once through the file, not from its start per statement
     for index, raw in enumerate(split_tokens(tokens)):
-        expression = parse_statement(dialect, raw.tokens, text)
-        span = Span(migration.byte_offset(raw.char_start), migration.byte_offset(raw.char_end))
-        line += text.count("\n", counted, raw.char_start)
-        counted = raw.char_start
-        col = raw.char_start - text.rfind("\n", 0, raw.char_start)
-        statements.append(
-            Statement(migration, index, span, raw.char_start, raw.char_end, raw.tokens, expression, line, col)
-        )
+        start, end = raw.char_start, raw.char_end
+        line += text.count("\n", counted, start)
+        counted = start
+        statements.append(Statement(
+            migration, index, Span(byte_offset(start), byte_offset(end)), start, end, raw.tokens,
+            parse_statement(dialect, raw.tokens, text), line, start - text.rfind("\n", 0, start),
+        ))
     return statements

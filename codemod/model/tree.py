@@ -6,8 +6,9 @@ nothing reproduces every byte, and an edit touches only the bytes it names.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import accumulate
 from pathlib import Path
 from typing import Literal
 
@@ -16,6 +17,7 @@ from sqlglot.tokens import Token
 
 Order = Literal["locale", "bytes"]  # Prisma ≥ 6.6 (localeCompare) or older Prisma (bytes)
 ORDERS: tuple[Order, ...] = ("locale", "bytes")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 @dataclass(frozen=True, order=True)
@@ -73,7 +75,7 @@ class Migration:
     newline: str
     statements: list[Statement] = field(default_factory=list)
     position: int = 0
-    _byte_offsets: list[int] | None = field(default=None, repr=False)
+    _non_ascii: tuple[list[int], list[int]] | None = field(default=None, repr=False)
     encoding: str = "utf-8"  # utf-16-le / utf-16-be (re-encode), or "invalid" (not text codemod can read)
     has_sql: bool = True  # False: a folder without migration.sql (Prisma stops with P3015)
     other_files: tuple[str, ...] = ()  # what such a folder holds instead (a migration.ts runner…)
@@ -82,11 +84,19 @@ class Migration:
     def byte_offset(self, char_offset: int) -> int:
         """Byte offset in ``raw`` of a character offset in ``text``."""
         prefix = 3 if self.bom else 0
-        if self._byte_offsets is None:
+        if self._non_ascii is None:
             if self.text.isascii():
                 return prefix + char_offset
-            self._byte_offsets = list(accumulate((len(c.encode("utf-8")) for c in self.text), initial=0))
-        return prefix + self._byte_offsets[char_offset]
+            # where each non-ASCII character is, and the extra bytes up to and including it
+            positions, extras, extra = [], [], 0
+            for match in _NON_ASCII.finditer(self.text):
+                positions.append(match.start())
+                extra += len(match.group().encode("utf-8")) - 1
+                extras.append(extra)
+            self._non_ascii = positions, extras
+        positions, extras = self._non_ascii
+        before = bisect_left(positions, char_offset)  # non-ASCII characters before the offset
+        return prefix + char_offset + (extras[before - 1] if before else 0)
 
 
 @dataclass
