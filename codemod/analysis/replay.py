@@ -197,7 +197,9 @@ class _Replayer(StatementHandlers):
                     self.opaque += 1
                 if _ends_transaction(statement):
                     self.labels_added_here = {}  # a COMMIT inside the script: what it added is usable after it
-                self._replay(statement, statement.expression, statement.tokens, guarded=False, line=statement.line, col=statement.col)
+                # a parsed statement that let its tokens go is read from its expression (analysis.tree)
+                tokens = statement.tokens if statement.has_tokens else []
+                self._replay(statement, statement.expression, tokens, guarded=False, line=statement.line, col=statement.col)
         return Replay(self.reports, self.creation_log, self.state, self.opaque)
 
     def _replay(
@@ -397,8 +399,7 @@ def _missing_message(requirement: Requirement) -> str:
 def _ends_transaction(statement: Statement) -> bool:
     if isinstance(statement.expression, (exp.Commit, exp.Rollback)):
         return True
-    first = statement.tokens[0].text.upper() if statement.tokens else ""
-    return first in ("COMMIT", "END", "ROLLBACK", "ABORT")
+    return statement.keyword in ("COMMIT", "END", "ROLLBACK", "ABORT")  # not .tokens: parsed statements let theirs go
 
 
 def _catches(names: frozenset[str], sqlstate: str) -> bool:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
+from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
+from sqlglot.tokens import Token
 
 from codemod.analysis.discover import (
     MIGRATION_FILE,
@@ -85,8 +88,24 @@ def split_statements(migration: Migration, dialect: Dialect) -> list[Statement]:
         start, end = raw.char_start, raw.char_end
         line += text.count("\n", counted, start)
         counted = start
+        expression = parse_statement(dialect, raw.tokens, text)
         statements.append(Statement(
-            migration, index, Span(byte_offset(start), byte_offset(end)), start, end, raw.tokens,
-            parse_statement(dialect, raw.tokens, text), line, start - text.rfind("\n", 0, start),
+            migration, index, Span(byte_offset(start), byte_offset(end)), start, end,
+            raw.tokens if _replay_reads_tokens(expression) else None,
+            expression, line, start - text.rfind("\n", 0, start), raw.tokens[0].text.upper(),
         ))
+    migration.token_source = partial(_statement_tokens, migration, dialect, text)
     return statements
+
+
+def _statement_tokens(migration: Migration, dialect: Dialect, text: str) -> list[list[Token]]:
+    """Each statement's tokens, split again exactly as :func:`split_statements` split them."""
+    return [raw.tokens for raw in split_tokens(tokenize(dialect, text, migration))]
+
+
+def _replay_reads_tokens(expression: exp.Expression | None) -> bool:
+    """Statements the replay reads from their tokens: opaque ones, and functions. The others let
+    theirs go (:attr:`Statement.tokens` gets them back when someone asks)."""
+    if expression is None or isinstance(expression, exp.Command):
+        return True
+    return isinstance(expression, exp.Create) and str(expression.args.get("kind") or "").upper() in ("FUNCTION", "PROCEDURE")

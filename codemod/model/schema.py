@@ -243,6 +243,45 @@ class IndexMap(dict[QName, IndexState]):
             self[name] = replace(index, table=new)
 
 
+class RelationMap(dict[QName, RelationState]):
+    """Views, materialized views and sequences by name; the sequences a table owns are also
+    reachable by that table, so dropping a column must not scan every relation."""
+
+    def __init__(self, relations: dict[QName, RelationState] | None = None) -> None:
+        super().__init__()
+        self._owned: dict[QName, set[QName]] = {}
+        for name, relation in (relations or {}).items():
+            self[name] = relation
+
+    def __setitem__(self, name: QName, relation: RelationState) -> None:
+        if name in self:
+            self._forget(name)
+        super().__setitem__(name, relation)
+        if relation.owner is not None:
+            self._owned.setdefault(relation.owner[0], set()).add(name)
+
+    def __delitem__(self, name: QName) -> None:
+        self._forget(name)
+        super().__delitem__(name)
+
+    def pop(self, name: QName, default: RelationState | None = None) -> RelationState | None:  # type: ignore[override]
+        if name not in self:
+            return default
+        relation = self[name]
+        del self[name]
+        return relation
+
+    def _forget(self, name: QName) -> None:
+        owner = self[name].owner
+        if owner is not None:
+            self._owned.get(owner[0], set()).discard(name)
+
+    def owned_by(self, table: QName) -> list[QName]:
+        """The relations (sequences) owned by a column of ``table`` (callers delete or replace them in
+        place, so the order does not matter)."""
+        return list(self._owned.get(table, ()))
+
+
 @dataclass
 class SchemaState:
     """The live state during the replay: containers of frozen values.
@@ -253,12 +292,16 @@ class SchemaState:
 
     schemas: set[str] = field(default_factory=lambda: {"public"})
     tables: dict[QName, TableState] = field(default_factory=dict)
-    relations: dict[QName, RelationState] = field(default_factory=dict)
+    relations: RelationMap = field(default_factory=RelationMap)
     types: dict[QName, TypeState] = field(default_factory=dict)
     indexes: IndexMap = field(default_factory=IndexMap)
     functions: dict[tuple[QName, tuple[str, ...]], FunctionState] = field(default_factory=dict)
     triggers: dict[tuple[QName, str], TriggerState] = field(default_factory=dict)
     extensions: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.relations, RelationMap):  # a copy made with dict(...)
+            self.relations = RelationMap(self.relations)
 
     @property
     def views(self) -> set[QName]:
@@ -293,13 +336,13 @@ class SchemaState:
         for key in self.indexes.of_table(table.name):
             if column in self.indexes[key].columns:
                 del self.indexes[key]
-        for key in [key for key, relation in self.relations.items() if relation.owner == (table.name, column)]:
+        for key in [key for key in self.relations.owned_by(table.name) if self.relations[key].owner == (table.name, column)]:
             del self.relations[key]
 
     def _drop_dependents_of(self, relation: QName) -> None:
         for index_name in self.indexes.of_table(relation):
             del self.indexes[index_name]
-        for key in [key for key, owned in self.relations.items() if owned.owner is not None and owned.owner[0] == relation]:
+        for key in self.relations.owned_by(relation):
             del self.relations[key]
         for key in [key for key in self.triggers if key[0] == relation]:
             del self.triggers[key]
@@ -308,9 +351,9 @@ class SchemaState:
         table = self.tables.pop(old)
         self.tables[new] = replace(table, name=new)
         self.indexes.move_table(old, new)
-        for key, relation in list(self.relations.items()):
-            if relation.owner is not None and relation.owner[0] == old:
-                self.relations[key] = replace(relation, owner=(new, relation.owner[1]))
+        for key in self.relations.owned_by(old):
+            relation = self.relations[key]
+            self.relations[key] = replace(relation, owner=(new, relation.owner[1]))  # type: ignore[index]
         for key in [key for key in self.triggers if key[0] == old]:
             trigger = self.triggers.pop(key)
             self.triggers[(new, key[1])] = replace(trigger, table=new)

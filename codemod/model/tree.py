@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -47,10 +48,30 @@ class Statement:
     span: Span
     char_start: int
     char_end: int
-    tokens: list[Token]
+    _tokens: list[Token] | None  # None: let go after the parse (see ``tokens``)
     expression: exp.Expression | None
     line: int
     col: int
+    keyword: str = ""  # the first token's text, upper-cased (COMMIT, END…): kept when the tokens are not
+
+    @property
+    def tokens(self) -> list[Token]:
+        """The statement's tokens.
+
+        Tokens are most of a large tree's memory, and once a statement is parsed only a few readers
+        need them (opaque statements, rewrites, suppressions); so a parsed statement lets them go
+        and gets them back from its file on first use. The file is tokenized and split again the
+        way it was loaded, so these are the same tokens.
+        """
+        if self._tokens is None:
+            self.migration.restore_tokens()
+        assert self._tokens is not None
+        return self._tokens
+
+    @property
+    def has_tokens(self) -> bool:
+        """Whether the statement kept its tokens (asking for them is free then)."""
+        return self._tokens is not None
 
     @property
     def text(self) -> str:
@@ -80,6 +101,16 @@ class Migration:
     has_sql: bool = True  # False: a folder without migration.sql (Prisma stops with P3015)
     other_files: tuple[str, ...] = ()  # what such a folder holds instead (a migration.ts runner…)
     nul_offset: int | None = None  # first NUL character: PostgreSQL reads the script only up to it
+    # tokens of each statement again, as the file was split (see Statement.tokens)
+    token_source: Callable[[], list[list[Token]]] | None = field(default=None, repr=False, compare=False)
+
+    def restore_tokens(self) -> None:
+        """Give every statement that let its tokens go the same tokens again."""
+        if self.token_source is None:
+            raise ValueError(f"migration {self.name}: statements without tokens and no way to get them again")
+        for statement, tokens in zip(self.statements, self.token_source(), strict=True):
+            if statement._tokens is None:
+                statement._tokens = tokens
 
     def byte_offset(self, char_offset: int) -> int:
         """Byte offset in ``raw`` of a character offset in ``text``."""
