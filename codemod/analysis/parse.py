@@ -23,10 +23,11 @@ def _parser(dialect: Dialect) -> Parser:
 
     Codemod's dialects carry no settings, so dialects of one class parse alike.
     """
-    parsers: dict[type[Dialect], Parser] = _local.__dict__.setdefault("parsers", {})
-    parser = parsers.get(type(dialect))
+    parsers: dict[str, Parser] = _local.__dict__.setdefault("parsers", {})
+    key = type(dialect).__name__  # a class's hash is Python code in sqlglot; a name's is not
+    parser = parsers.get(key)
     if parser is None:
-        parser = parsers[type(dialect)] = dialect.parser(error_level=ErrorLevel.RAISE)
+        parser = parsers[key] = dialect.parser(error_level=ErrorLevel.RAISE)
     return parser
 
 
@@ -35,7 +36,7 @@ def parse_statement(dialect: Dialect, tokens: list[Token], text: str) -> exp.Exp
     try:
         expressions = _parser(dialect).parse(tokens, text)
     except _FAILURES:
-        _local.parsers.pop(type(dialect), None)  # a parser that raised starts afresh, whatever it kept
+        _local.parsers.pop(type(dialect).__name__, None)  # a parser that raised starts afresh, whatever it kept
         return None
     if len(expressions) != 1 or not isinstance(expressions[0], exp.Expression):
         return None

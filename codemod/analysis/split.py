@@ -35,10 +35,11 @@ _local = threading.local()
 
 def _tokenizer(dialect: Dialect) -> Tokenizer:
     """One tokenizer per dialect and thread, reused for every file (``tokenize`` resets its state)."""
-    tokenizers: dict[type[Dialect], Tokenizer] = _local.__dict__.setdefault("tokenizers", {})
-    tokenizer = tokenizers.get(type(dialect))
+    tokenizers: dict[str, Tokenizer] = _local.__dict__.setdefault("tokenizers", {})
+    key = type(dialect).__name__  # a class's hash is Python code in sqlglot; a name's is not
+    tokenizer = tokenizers.get(key)
     if tokenizer is None:
-        tokenizer = tokenizers[type(dialect)] = dialect.tokenizer()
+        tokenizer = tokenizers[key] = dialect.tokenizer()
     return tokenizer
 
 
@@ -46,7 +47,7 @@ def tokenize(dialect: Dialect, text: str, migration: Migration) -> list[Token]:
     try:
         return _tokenizer(dialect).tokenize(text)
     except TokenError as error:
-        _local.tokenizers.pop(type(dialect), None)
+        _local.tokenizers.pop(type(dialect).__name__, None)
         raise _token_error(error, migration) from error
 
 

@@ -54,12 +54,12 @@ def load_migration(folder: Path, dialect: Dialect) -> Migration:
         except OSError as error:
             raise CodemodError(f"cannot list directory: {error.strerror}", folder) from error
         return Migration(folder.name, folder, sql_path, b"", "", False, "\n", has_sql=False, other_files=entries)
-    return read_migration(folder, raw, dialect)
+    return read_migration(folder, raw, dialect, sql_path)
 
 
-def read_migration(folder: Path, raw: bytes, dialect: Dialect) -> Migration:
+def read_migration(folder: Path, raw: bytes, dialect: Dialect, sql_path: Path | None = None) -> Migration:
     """A migration from its bytes (read from disk, or rewritten in memory by the fixpoint)."""
-    sql_path = folder / MIGRATION_FILE
+    sql_path = sql_path or folder / MIGRATION_FILE
     encoding = sniff_encoding(raw)
     text, bom = "", False
     if encoding == "utf-8":

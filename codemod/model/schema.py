@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from typing import cast, overload
 
 from sqlglot import exp
 
@@ -243,6 +244,9 @@ class IndexMap(dict[QName, IndexState]):
             self[name] = replace(index, table=new)
 
 
+_MISSING = object()
+
+
 class RelationMap(dict[QName, RelationState]):
     """Views, materialized views and sequences by name; the sequences a table owns are also
     reachable by that table, so dropping a column must not scan every relation."""
@@ -264,9 +268,17 @@ class RelationMap(dict[QName, RelationState]):
         self._forget(name)
         super().__delitem__(name)
 
-    def pop(self, name: QName, default: RelationState | None = None) -> RelationState | None:  # type: ignore[override]
+    @overload  # type: ignore[override]
+    def pop(self, name: QName) -> RelationState: ...
+
+    @overload
+    def pop(self, name: QName, default: RelationState | None) -> RelationState | None: ...
+
+    def pop(self, name: QName, default: object = _MISSING) -> RelationState | None:
         if name not in self:
-            return default
+            if default is _MISSING:
+                raise KeyError(name)
+            return default  # type: ignore[return-value]
         relation = self[name]
         del self[name]
         return relation
@@ -292,7 +304,7 @@ class SchemaState:
 
     schemas: set[str] = field(default_factory=lambda: {"public"})
     tables: dict[QName, TableState] = field(default_factory=dict)
-    relations: RelationMap = field(default_factory=RelationMap)
+    relations: dict[QName, RelationState] = field(default_factory=RelationMap)  # a RelationMap
     types: dict[QName, TypeState] = field(default_factory=dict)
     indexes: IndexMap = field(default_factory=IndexMap)
     functions: dict[tuple[QName, tuple[str, ...]], FunctionState] = field(default_factory=dict)
@@ -302,6 +314,10 @@ class SchemaState:
     def __post_init__(self) -> None:
         if not isinstance(self.relations, RelationMap):  # a copy made with dict(...)
             self.relations = RelationMap(self.relations)
+
+    @property
+    def _relations(self) -> RelationMap:
+        return cast(RelationMap, self.relations)  # made one by __post_init__
 
     @property
     def views(self) -> set[QName]:
@@ -336,13 +352,13 @@ class SchemaState:
         for key in self.indexes.of_table(table.name):
             if column in self.indexes[key].columns:
                 del self.indexes[key]
-        for key in [key for key in self.relations.owned_by(table.name) if self.relations[key].owner == (table.name, column)]:
+        for key in [key for key in self._relations.owned_by(table.name) if self.relations[key].owner == (table.name, column)]:
             del self.relations[key]
 
     def _drop_dependents_of(self, relation: QName) -> None:
         for index_name in self.indexes.of_table(relation):
             del self.indexes[index_name]
-        for key in self.relations.owned_by(relation):
+        for key in self._relations.owned_by(relation):
             del self.relations[key]
         for key in [key for key in self.triggers if key[0] == relation]:
             del self.triggers[key]
@@ -351,7 +367,7 @@ class SchemaState:
         table = self.tables.pop(old)
         self.tables[new] = replace(table, name=new)
         self.indexes.move_table(old, new)
-        for key in self.relations.owned_by(old):
+        for key in self._relations.owned_by(old):
             relation = self.relations[key]
             self.relations[key] = replace(relation, owner=(new, relation.owner[1]))  # type: ignore[index]
         for key in [key for key in self.triggers if key[0] == old]:

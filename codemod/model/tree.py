@@ -21,7 +21,7 @@ ORDERS: tuple[Order, ...] = ("locale", "bytes")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     """Byte offsets [start, end) into a file's original bytes."""
 
@@ -39,7 +39,7 @@ class Span:
         return self.start < other.end and other.start < self.end
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a large tree has hundreds of thousands of them
 class Statement:
     """One SQL statement of a migration file, with its exact place in the file."""
 
@@ -83,7 +83,7 @@ class Statement:
         return self.expression is None or isinstance(self.expression, exp.Command)
 
 
-@dataclass
+@dataclass(slots=True)
 class Migration:
     """A migration folder and its ``migration.sql``, kept byte for byte."""
 
