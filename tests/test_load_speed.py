@@ -150,3 +150,22 @@ def test_tokens_given_back_match_on_the_corpus() -> None:
                 continue
             expected = _fresh_tokens(migration)
             assert [_shape(s.tokens) for s in migration.statements] == [_shape(t) for t in expected], migration.name
+
+
+def test_a_reused_tokenizer_tokenizes_like_a_new_one_after_a_failure() -> None:
+    from codemod.analysis.split import tokenize
+    from codemod.errors import CodemodError
+
+    dialect = Dialect.get_or_raise("postgres")
+    migration = Migration("m", Path("."), Path("m/migration.sql"), b"", "", False, "\n")
+    good = "SELECT 'a;b' AS x; -- c\nDO $$ BEGIN NULL; END $$;"
+    for text in ["SELECT 'unterminated", good, "SELECT $$ never closed", good]:
+        try:
+            reused = _shape(tokenize(dialect, text, migration))
+        except CodemodError:
+            reused = None
+        try:
+            fresh = _shape(dialect.tokenizer().tokenize(text))
+        except Exception:  # noqa: BLE001
+            fresh = None
+        assert reused == fresh

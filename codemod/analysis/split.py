@@ -34,7 +34,8 @@ _local = threading.local()
 
 
 def _tokenizer(dialect: Dialect) -> Tokenizer:
-    """One tokenizer per dialect and thread, reused for every file (``tokenize`` resets its state)."""
+    """One tokenizer per dialect and thread, reused for every file: ``tokenize`` resets all its state
+    first, so a file that failed to tokenize leaves nothing behind for the next."""
     tokenizers: dict[str, Tokenizer] = _local.__dict__.setdefault("tokenizers", {})
     key = type(dialect).__name__  # a class's hash is Python code in sqlglot; a name's is not
     tokenizer = tokenizers.get(key)
@@ -47,7 +48,6 @@ def tokenize(dialect: Dialect, text: str, migration: Migration) -> list[Token]:
     try:
         return _tokenizer(dialect).tokenize(text)
     except TokenError as error:
-        _local.tokenizers.pop(type(dialect).__name__, None)
         raise _token_error(error, migration) from error
 
 
