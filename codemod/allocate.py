@@ -30,6 +30,7 @@ class Slot:
     name: str | None
     must_rename: bool = False
     suffix: str | None = None
+    prefer: bool = False  # on a tie, keep this name rather than another
 
 
 def stamp_of(name: str) -> datetime | None:
@@ -69,7 +70,11 @@ def date_in_name(name: str) -> datetime | None:
 def allocate(slots: list[Slot]) -> list[str]:
     """Final names, in the given order, that sort in that order under both Prisma orders."""
     stamps = [None if slot.must_rename or slot.name is None else stamp_of(slot.name) for slot in slots]
-    kept = _longest_increasing([i for i, stamp in enumerate(stamps) if stamp is not None], stamps)
+    candidates = [i for i, stamp in enumerate(stamps) if stamp is not None]
+    if any(slots[i].prefer for i in candidates) and len(candidates) <= _WEIGHTED_LIMIT:
+        kept = _heaviest_increasing(candidates, stamps, [slot.prefer for slot in slots])
+    else:
+        kept = _longest_increasing(candidates, stamps)
     while True:
         tight = _first_tight_gap(kept, stamps)
         if tight is None:
@@ -99,6 +104,33 @@ def _longest_increasing(candidates: list[int], stamps: list[datetime | None]) ->
     while current is not None:
         chain.append(current)
         current = previous[current]
+    return chain[::-1]
+
+
+_WEIGHTED_LIMIT = 3000  # quadratic: beyond this, ties are not weighed
+
+
+def _heaviest_increasing(candidates: list[int], stamps: list[datetime | None], prefer: list[bool]) -> list[int]:
+    """The longest run of increasing stamps with room between them; on a tie, the most preferred."""
+    weight = {i: 1000 + prefer[i] for i in candidates}
+    best: dict[int, int] = {}
+    back: dict[int, int | None] = {}
+    for position, j in enumerate(candidates):
+        stamp_j = stamps[j]
+        assert stamp_j is not None
+        best[j], back[j] = weight[j], None
+        for i in candidates[:position]:
+            stamp_i = stamps[i]
+            assert stamp_i is not None
+            if stamp_i < stamp_j and (stamp_j - stamp_i) // _SECOND - 1 >= j - i - 1 and best[i] + weight[j] > best[j]:
+                best[j], back[j] = best[i] + weight[j], i
+    if not best:
+        return []
+    current: int | None = max(candidates, key=lambda i: (best[i], -i))
+    chain = []
+    while current is not None:
+        chain.append(current)
+        current = back[current]
     return chain[::-1]
 
 

@@ -15,7 +15,14 @@ from codemod.allocate import Slot, allocate
 from codemod.analysis.discover import order_disagreements, sort_names
 from codemod.analysis.replay import Creation, Failure, Replay, Requirement, StatementReport
 from codemod.analysis.sequence import resequence, same_outcome
-from codemod.analysis.table_elements import Action, ForeignKey, alter_actions, column_texts, foreign_keys
+from codemod.analysis.table_elements import (
+    Action,
+    ForeignKey,
+    alter_actions,
+    column_texts,
+    constraint_texts,
+    foreign_keys,
+)
 from codemod.idempotent import Outcome, make_idempotent
 from codemod.model import Finding, Fix, Migration, MigrationTree, Severity, Statement
 from codemod.model.edits import append_to_migration, insert_before, replace_chars, replace_statement
@@ -47,7 +54,7 @@ class Context:
     idempotent: bool = False  # harden every statement of a rewritten migration (--idempotent)
     keep_order: bool = False  # never re-sequence (--keep-order): guard and re-run instead
     unsafe_fixes: bool = False  # rules may then include the risky parts of a fix (--unsafe-fixes)
-    _order: list[list[str] | None] = field(default_factory=list, repr=False)
+    _order: list[tuple[list[str], set[str]] | None] = field(default_factory=list, repr=False)
 
     # ── findings ─────────────────────────────────────────────────────────────────────────
     def finding(
@@ -94,8 +101,9 @@ class Context:
         found = [r for kind in kinds if (r := self.replay.first_creation_after(kind, requirement.key, seq)) is not None]
         return min(found, key=lambda report: report.seq) if found else None
 
-    def resequenced(self) -> list[str] | None:
-        """An order of the migrations in which every need comes first (None: keep today's)."""
+    def resequenced(self) -> tuple[list[str], set[str]] | None:
+        """An order of the migrations in which every need comes first, and the migrations whose
+        names to prefer keeping (None: keep today's order)."""
         if self.keep_order:
             return None
         if not self._order:
@@ -117,6 +125,9 @@ class Context:
     def column_texts(self, statement: Statement) -> dict[str, str]:
         return column_texts(statement)
 
+    def constraint_texts(self, statement: Statement) -> dict[str, str]:
+        return constraint_texts(statement)
+
     def foreign_keys(self, statement: Statement, table: object) -> list[ForeignKey]:
         return foreign_keys(statement, table)  # type: ignore[arg-type]
 
@@ -132,6 +143,6 @@ class Context:
         return sort_names(names, order)  # type: ignore[arg-type]
 
 
-def _renames_count(order: list[str]) -> int:
+def _renames_count(order: list[str], prefer: set[str]) -> int:
     """How many folders an order renames (what re-sequencing minimises)."""
-    return sum(new != old for old, new in zip(order, allocate([Slot(name) for name in order]), strict=True))
+    return sum(new != old for old, new in zip(order, allocate([Slot(name, prefer=name in prefer) for name in order]), strict=True))

@@ -36,13 +36,17 @@ class TreeState:
     suffixes: dict[str, str] = field(default_factory=dict)  # additions: the words after the timestamp
     removed: list[str] = field(default_factory=list)
     chosen_names: dict[str, str] = field(default_factory=dict)  # names set by hand (Plan.rename_folder)
+    prefer: set[str] = field(default_factory=set)  # on a tie, these keep their names
 
     @staticmethod
     def of(tree: MigrationTree) -> TreeState:
         return TreeState(tree, [m.name for m in tree.migrations], {m.name: (m.raw if m.has_sql else NO_SQL) for m in tree.migrations})
 
     def copy(self) -> TreeState:
-        return TreeState(self.original, list(self.order), dict(self.contents), set(self.must_rename), dict(self.suffixes), list(self.removed), dict(self.chosen_names))
+        return TreeState(
+            self.original, list(self.order), dict(self.contents), set(self.must_rename), dict(self.suffixes),
+            list(self.removed), dict(self.chosen_names), set(self.prefer),
+        )
 
     def fingerprint(self) -> tuple:
         return (tuple(self.order), tuple(sorted((k, v) for k, v in self.contents.items() if k in self.order)), tuple(sorted(self.must_rename)))
@@ -58,7 +62,10 @@ class TreeState:
         if not forced and [key for key in self.order if key not in added] == [m.name for m in self.original.migrations if m.name in self.order]:
             names = {key: key for key in self.order}
         else:
-            slots = [Slot(None if key in forced and key in added else key, key in forced, self.suffixes.get(key)) for key in self.order]
+            slots = [
+                Slot(None if key in forced and key in added else key, key in forced, self.suffixes.get(key), key in self.prefer)
+                for key in self.order
+            ]
             names = dict(zip(self.order, allocate(slots), strict=True))
         names.update((key, name) for key, name in self.chosen_names.items() if key in names)
         if mode == "fixed":
@@ -175,6 +182,7 @@ def merge_fixes(state: TreeState, tree: MigrationTree, keys: dict[str, str], fix
             merged.must_rename.add(keys[rename.old])
         if fix.order is not None:
             merged.order = [keys[name] for name in fix.order] + [key for key in merged.order if key not in keys.values()]
+            merged.prefer |= {keys[name] for name in fix.keep_names}
         for addition in fix.additions:
             after = keys[addition.after]
             key = f"{after}+{addition.suffix}"

@@ -106,7 +106,7 @@ def _outcome(context: Context, report: StatementReport, creation: Creation, wher
     if creation.kind in ("column", "constraint"):
         return _action_fix(context, report, creation, where)
     if isinstance(existing, TableState) and isinstance(new, TableState):
-        delta = table_delta(existing, new, context.column_texts(statement), newline)
+        delta = table_delta(existing, new, context.column_texts(statement), newline, context.constraint_texts(statement))
     elif isinstance(existing, TypeState) and isinstance(new, TypeState):
         delta = enum_delta(existing, new)
     elif isinstance(existing, IndexState) and isinstance(new, IndexState):

@@ -89,11 +89,13 @@ def _finding(
         for requirement, creator in later
     )
     message = f"needs {needs}"
-    order = context.resequenced()
-    if order is not None and all(creator.statement.migration.name != statement.migration.name for _, creator in later):
+    resequenced = context.resequenced()
+    if resequenced is not None and all(creator.statement.migration.name != statement.migration.name for _, creator in later):
+        order, keep = resequenced
         first = min((creator for _, creator in later), key=lambda creator: creator.seq).statement.migration.name
         description = f"re-sequence: apply {first} before {statement.migration.name} (folders are renamed; no SQL changes)"
-        return context.failure_finding(RULE, report, failure, Fix(description, order=tuple(order)), message=message)
+        fix = Fix(description, order=tuple(order), keep_names=tuple(sorted(keep)))
+        return context.failure_finding(RULE, report, failure, fix, message=message)
     if report.guarded:
         return context.failure_finding(RULE, report, failure, message=message, help="move the DO block after the migration that creates it")
     types = [(r, c) for r, c in later if r.kind == "type"]

@@ -68,7 +68,9 @@ def column_changes(table: QName, existing: ColumnDef, new: ColumnDef, delta: Del
             delta.done.append(f"drops the default of {new.name!r}")
 
 
-def table_delta(existing: TableState, new: TableState, written: dict[str, str], newline: str) -> Delta | str:
+def table_delta(
+    existing: TableState, new: TableState, written: dict[str, str], newline: str, written_constraints: dict[str, str] | None = None
+) -> Delta | str:
     """The delta, or why the two cannot be compared."""
     if existing.columns is None or new.columns is None:
         return "one of them is not a plain column list"
@@ -91,11 +93,11 @@ def table_delta(existing: TableState, new: TableState, written: dict[str, str], 
             delta.done.append(f"makes {name!r} nullable (the later definition has no such column)")
         delta.unsafe.append(f"ALTER TABLE {new.name} DROP COLUMN {quote_ident(name)};")
         delta.left.append(f"drop column {name!r} (its data goes)")
-    _constraint_delta(existing, new, delta, newline)
+    _constraint_delta(existing, new, delta, newline, written_constraints or {})
     return delta
 
 
-def _constraint_delta(existing: TableState, new: TableState, delta: Delta, newline: str) -> None:
+def _constraint_delta(existing: TableState, new: TableState, delta: Delta, newline: str, written: dict[str, str]) -> None:
     known_signatures = {constraint.signature for constraint in existing.constraints.values()}
     added: list[ConstraintDef] = []
     for key, constraint in new.constraints.items():
@@ -108,22 +110,22 @@ def _constraint_delta(existing: TableState, new: TableState, delta: Delta, newli
             continue
         if present.signature == constraint.signature:
             continue
-        change = constraint_change(new.name, present, constraint)
+        change = constraint_change(new.name, present, constraint, written.get(key))
         if change.safe:
             delta.safe += change.safe
             delta.done += change.done
         delta.unsafe += change.unsafe
         delta.left += change.left
     for constraint in added:
-        delta.safe.append(guarded_add_constraint(new.name, constraint, newline))
+        delta.safe.append(guarded_add_constraint(new.name, constraint, newline, written.get(constraint.name or "")))
     if added:
         delta.done.append("adds constraint " + ", ".join(repr(c.name) for c in added))
 
 
-def constraint_change(table: QName, existing: ConstraintDef, new: ConstraintDef) -> Delta:
+def constraint_change(table: QName, existing: ConstraintDef, new: ConstraintDef, written: str | None = None) -> Delta:
     """A named constraint whose definition changed: drop and re-add it (safe for a foreign key's actions)."""
     delta = Delta()
-    statements = [f"ALTER TABLE {table} DROP CONSTRAINT {quote_ident(existing.name or '')};", f"ALTER TABLE {table} ADD {new.sql};"]
+    statements = [f"ALTER TABLE {table} DROP CONSTRAINT {quote_ident(existing.name or '')};", f"ALTER TABLE {table} ADD {written or new.sql};"]
     same_key = (
         existing.kind == new.kind == "f"
         and existing.columns == new.columns
@@ -139,14 +141,14 @@ def constraint_change(table: QName, existing: ConstraintDef, new: ConstraintDef)
     return delta
 
 
-def guarded_add_constraint(table: QName, constraint: ConstraintDef, newline: str) -> str:
+def guarded_add_constraint(table: QName, constraint: ConstraintDef, newline: str, written: str | None = None) -> str:
     assert constraint.name
     conditions = [sqlgen.constraint_missing(table, constraint.name)]
     if constraint.kind == "p":
         conditions = [sqlgen.primary_key_missing(table)]
     if constraint.references is not None:
         conditions.insert(0, sqlgen.relation_exists(constraint.references))
-    return sqlgen.guarded(f"ALTER TABLE {table} ADD {constraint.sql}", conditions, newline)
+    return sqlgen.guarded(f"ALTER TABLE {table} ADD {written or constraint.sql}", conditions, newline)
 
 
 def enum_delta(existing: TypeState, new: TypeState) -> Delta | str:
