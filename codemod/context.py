@@ -68,13 +68,20 @@ class Context:
         self, rule: Rule, report: StatementReport, failure: Failure, fix: Fix | None = None, help: str | None = None,
         message: str | None = None,
     ) -> Finding:
-        """A finding at the statement where PostgreSQL would stop, with its SQLSTATE."""
+        """A finding at the statement where PostgreSQL would stop, with its SQLSTATE.
+
+        Where codemod cannot decide whether the statement runs (a DO branch on data), it is a
+        warning without a fix: the tree may well apply.
+        """
         migration = report.statement.migration
         text = message or failure.message
+        severity = rule.severity
         if not failure.certain:
             text = f"may fail: {text} (if the DO block's branch runs: codemod cannot decide its condition)"
+            severity, fix = "warning", None
+            help = help or "check the condition: if the branch can run, this statement needs what it names"
         return Finding(
-            rule.code, rule.severity, migration.name, migration.sql_path, report.line, report.col, text, fix,
+            rule.code, severity, migration.name, migration.sql_path, report.line, report.col, text, fix,
             help, failure.sqlstate, certain=failure.certain,
         )
 

@@ -25,6 +25,8 @@ def dependency_edges(replay: Replay) -> set[tuple[str, str]]:
     """(creator, user) pairs of migrations: the creator must apply before the user."""
     edges: set[tuple[str, str]] = set()
     for report in replay.reports:
+        if not report.certain or report.caught:
+            continue  # a branch that may not run, or a block rolled back, orders nothing
         user = report.statement.migration.name
         for requirement in report.requirements:
             creator = _creator(replay, report, requirement.log_kind, requirement.key, requirement.present, requirement.kind)

@@ -113,7 +113,9 @@ def _check_tree(plan: Plan, steps: list[FolderStep], root: Path, staging_parent:
                 if not folder.is_dir():
                     raise CodemodError(changed, folder)
                 migration = by_name.get(step.old)
-                if migration is not None and (folder / MIGRATION_FILE).read_bytes() != migration.raw:
+                if migration is not None and migration.has_sql != (folder / MIGRATION_FILE).exists():
+                    raise CodemodError(changed, folder / MIGRATION_FILE)
+                if migration is not None and migration.has_sql and (folder / MIGRATION_FILE).read_bytes() != migration.raw:
                     raise CodemodError(changed, folder / MIGRATION_FILE)
             if step.new is not None:
                 if (step.new in present and step.new not in leaving) or step.new in entering:

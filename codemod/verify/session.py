@@ -242,9 +242,6 @@ def _run(
     elif original_result.ok:
         if not identical:
             report.convergence.append(check_fully_applied(original_final, rewritten_final))
-    elif original_result.applied == [] and (failure := original_result.failure) is not None and failure.sqlstate in UNREADABLE:
-        # Prisma read every file first and stopped before applying anything: no database is half-deployed.
-        report.convergence.append(ConvergenceResult(failure.name, None, True, problem=None))
     else:
         failure = original_result.failure
         assert failure is not None
@@ -256,9 +253,6 @@ def _run(
         )
         sink.finish()
     return report
-
-
-UNREADABLE = {"P3015", "22021"}  # files Prisma cannot read: it stops before the first migration
 
 
 def _prisma_opinion(server: ScratchServer, tree: MigrationTree) -> dict[str, Any]:
