@@ -115,8 +115,13 @@ class Context:
             return None
         if not self._order:
             dialect = Dialect.get_or_raise(self.tree.dialect)
-            self._order.append(resequence(self.tree, self.replay, dialect, _renames_count))
+            self._order.append(resequence(self.tree, self.replay, dialect, self._renames_count))
         return self._order[0]
+
+    def _renames_count(self, order: list[str], prefer: set[str]) -> int:
+        """How many folders an order renames (what re-sequencing minimises)."""
+        slots = [Slot(name, prefer=name in prefer) for name in order]
+        return sum(new != old for old, new in zip(order, allocate(slots, self.tree.order), strict=True))
 
     def orders_give_the_same_outcome(self) -> bool:
         """Whether the tree applied in the other Prisma order fails nowhere new and ends the same."""
@@ -124,10 +129,9 @@ class Context:
         other = sort_names(names, "bytes" if self.tree.order == "locale" else "locale")
         return other == names or same_outcome(self.tree, self.replay, other, Dialect.get_or_raise(self.tree.dialect))
 
-    @staticmethod
-    def allocate_names(names: list[str], must_rename: set[str]) -> dict[str, str]:
+    def allocate_names(self, names: list[str], must_rename: set[str]) -> dict[str, str]:
         """14-digit names that keep this order (see :mod:`codemod.allocate`)."""
-        return dict(zip(names, allocate([Slot(name, name in must_rename) for name in names]), strict=True))
+        return dict(zip(names, allocate([Slot(name, name in must_rename) for name in names], self.tree.order), strict=True))
 
     def column_texts(self, statement: Statement) -> dict[str, str]:
         return column_texts(statement)
@@ -149,7 +153,3 @@ class Context:
     def sort_names(names: list[str], order: str) -> list[str]:
         return sort_names(names, order)  # type: ignore[arg-type]
 
-
-def _renames_count(order: list[str], prefer: set[str]) -> int:
-    """How many folders an order renames (what re-sequencing minimises)."""
-    return sum(new != old for old, new in zip(order, allocate([Slot(name, prefer=name in prefer) for name in order]), strict=True))

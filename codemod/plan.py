@@ -18,10 +18,10 @@ from typing import Literal
 
 from codemod.allocate import CONVENTION, Slot, allocate
 from codemod.analysis.discover import sort_names
+from codemod.backup import FIXED_SUFFIX
 from codemod.model import Edit, Finding, Migration, MigrationTree, Order
 
 Mode = Literal["fixed", "in-place"]
-FIXED_SUFFIX = "_fixed"
 NO_SQL: None = None  # the bytes of a folder without migration.sql
 
 
@@ -66,7 +66,7 @@ class TreeState:
                 Slot(None if key in forced and key in added else key, key in forced, self.suffixes.get(key), key in self.prefer)
                 for key in self.order
             ]
-            names = dict(zip(self.order, allocate(slots), strict=True))
+            names = dict(zip(self.order, allocate(slots, self.original.order), strict=True))
         names.update((key, name) for key, name in self.chosen_names.items() if key in names)
         if mode == "fixed":
             names = {key: name + FIXED_SUFFIX if key in changed else name for key, name in names.items()}

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlglot import exp
+
 from codemod import sqlgen
 from codemod.model.schema import ColumnDef, ConstraintDef, TableState, TypeState
 from codemod.names import QName, quote_ident, quote_literal
@@ -51,8 +53,13 @@ def column_changes(table: QName, existing: ColumnDef, new: ColumnDef, delta: Del
     column = quote_ident(new.name)
     prefix = f"ALTER TABLE {table} "
     if existing.type_sql.lower() != new.type_sql.lower():
-        delta.unsafe.append(f"{prefix}ALTER COLUMN {column} TYPE {new.type_sql} USING {column}::{new.type_sql};")
-        delta.left.append(f"column {new.name!r} type {existing.type_sql} → {new.type_sql} (existing values must convert)")
+        statement = f"{prefix}ALTER COLUMN {column} TYPE {new.type_sql} USING {column}::{new.type_sql};"
+        if widens(existing.type_node, new.type_node):
+            delta.safe.append(statement)
+            delta.done.append(f"widens {new.name!r} to {new.type_sql}")
+        else:
+            delta.unsafe.append(statement)
+            delta.left.append(f"column {new.name!r} type {existing.type_sql} → {new.type_sql} (existing values must convert)")
     if existing.not_null and not new.not_null:
         delta.safe.append(f"{prefix}ALTER COLUMN {column} DROP NOT NULL;")
         delta.done.append(f"makes {new.name!r} nullable")
@@ -66,6 +73,40 @@ def column_changes(table: QName, existing: ColumnDef, new: ColumnDef, delta: Del
         else:
             delta.safe.append(f"{prefix}ALTER COLUMN {column} DROP DEFAULT;")
             delta.done.append(f"drops the default of {new.name!r}")
+
+
+_INTEGER_WIDTH = {"SMALLINT": 2, "INT": 4, "BIGINT": 8}
+_TEXTUAL = {"VARCHAR", "CHAR", "TEXT"}
+
+
+def widens(old: object, new: object) -> bool:
+    """A type change every existing value survives: a longer varchar, text, a wider integer or numeric."""
+    if not isinstance(old, exp.DataType) or not isinstance(new, exp.DataType):
+        return False
+    before, after = old.this.name, new.this.name
+    if before in _INTEGER_WIDTH and after in _INTEGER_WIDTH:
+        return _INTEGER_WIDTH[after] >= _INTEGER_WIDTH[before]
+    if before in ("VARCHAR", "CHAR") and after == "TEXT":
+        return True
+    if before == after == "VARCHAR":
+        old_size, new_size = _sizes(old), _sizes(new)
+        return not new_size or (bool(old_size) and new_size[0] >= old_size[0])
+    if before == after == "DECIMAL":
+        old_size, new_size = _sizes(old), _sizes(new)
+        if not new_size:
+            return True
+        if len(old_size) == 2 and len(new_size) == 2:
+            return new_size[1] >= old_size[1] and new_size[0] - new_size[1] >= old_size[0] - old_size[1]
+    return False
+
+
+def _sizes(data_type: exp.DataType) -> list[int]:
+    sizes = []
+    for parameter in data_type.expressions:
+        literal = parameter.this if isinstance(parameter, exp.DataTypeParam) else parameter
+        if isinstance(literal, exp.Literal) and literal.this.isdigit():
+            sizes.append(int(literal.this))
+    return sizes
 
 
 def table_delta(

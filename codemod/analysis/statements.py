@@ -955,7 +955,7 @@ class StatementHandlers:
             return
         if command.value in enum.values:
             if not command.if_not_exists:
-                creation = _creation("label", (command.type_name, command.value), f"value {command.value!r} of enum {command.type_name}", command.value, command.value, False)
+                creation = _creation("label", (command.type_name, command.value), f"value {command.value!r} of enum {command.type_name}", command.value, enum, False)
                 self.current().creations.append(creation)
                 self.fail("42710", f'enum label "{command.value}" already exists', "duplicate-create", creation)
             return
