@@ -27,7 +27,7 @@ from codemod.model.rules import Rule
 
 RULE = Rule(
     code="nul-byte",
-    summary="A NUL byte in migration.sql: PostgreSQL never sees the statements after it",
+    summary="A NUL byte in migration.sql, which makes PostgreSQL reject the whole script",
     severity="error",
     fix_safety="safe",
     doc=__doc__ or "",
