@@ -18,8 +18,10 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from codemod.analysis.collation import byte_order_key, locale_compare_key
 from codemod.model.tree import Order
@@ -112,8 +114,8 @@ def _rename_only_the_forced(slots: list[Slot], order: Order) -> list[str] | None
 
 def _fits(names: list[str], slots: list[Slot], order: Order) -> bool:
     """Sorted in the tree's order, and each new name in the same place under the other order too."""
-    key = locale_compare_key if order == "locale" else byte_order_key
-    other = byte_order_key if order == "locale" else locale_compare_key
+    key: Callable[[str], Any] = locale_compare_key if order == "locale" else byte_order_key
+    other: Callable[[str], Any] = byte_order_key if order == "locale" else locale_compare_key
     keys = [key(name) for name in names]
     if any(a >= b for a, b in zip(keys, keys[1:], strict=False)):
         return False

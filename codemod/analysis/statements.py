@@ -9,7 +9,7 @@ frozen values into the state. Messages follow PostgreSQL's own wording.
 from __future__ import annotations
 
 from dataclasses import fields, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 from sqlglot.tokens import Token
@@ -56,7 +56,7 @@ class StatementHandlers:
     def current(self) -> StatementReport: ...  # type: ignore[empty-body]
     labels_added_here: dict[tuple[QName, str], Statement]
 
-    def fail(self, sqlstate: str, message: str, rule: str, subject: object = None, detail: str = "", dependents: tuple[str, ...] = (), origins: tuple = ()) -> None: ...
+    def fail(self, sqlstate: str, message: str, rule: str, subject: Any = None, detail: str = "", dependents: tuple[str, ...] = (), origins: tuple = ()) -> None: ...
     def require(self, kind, name, present=None, detail=None, message=None, sqlstate=None) -> bool: ...  # type: ignore[no-untyped-def, empty-body]
     def creating(self, kind, key, label, new, existing, if_not_exists, written=None, sqlstate=None, message=None) -> bool: ...  # type: ignore[no-untyped-def, empty-body]
 
@@ -201,9 +201,9 @@ class StatementHandlers:
                 self.require("relation", self.q(item.this))
                 columns = None
             else:
-                constraint = self.constraint_def(item, name)
-                if constraint is not None:
-                    constraints[constraint.name or f"#{len(constraints)}"] = constraint
+                defined = self.constraint_def(item, name)
+                if defined is not None:
+                    constraints[defined.name or f"#{len(constraints)}"] = defined
         properties = node.args.get("properties")
         if properties is not None and any(isinstance(p, exp.PartitionedOfProperty) for p in properties.expressions):
             columns = None

@@ -304,8 +304,8 @@ class SchemaState:
             del self.indexes[index_name]
         for key in [key for key, owned in self.relations.items() if owned.owner is not None and owned.owner[0] == relation]:
             del self.relations[key]
-        for key in [key for key in self.triggers if key[0] == relation]:
-            del self.triggers[key]
+        for trigger in [key for key in self.triggers if key[0] == relation]:
+            del self.triggers[trigger]
 
     def rename_table(self, old: QName, new: QName) -> None:
         table = self.tables.pop(old)
@@ -314,9 +314,9 @@ class SchemaState:
         for key, relation in list(self.relations.items()):
             if relation.owner is not None and relation.owner[0] == old:
                 self.relations[key] = replace(relation, owner=(new, relation.owner[1]))
-        for key in [key for key in self.triggers if key[0] == old]:
-            trigger = self.triggers.pop(key)
-            self.triggers[(new, key[1])] = replace(trigger, table=new)
+        for trigger_key in [key for key in self.triggers if key[0] == old]:
+            trigger = self.triggers.pop(trigger_key)
+            self.triggers[(new, trigger_key[1])] = replace(trigger, table=new)
         for name, other in list(self.tables.items()):
             if any(c.references == old for c in other.constraints.values()):
                 constraints = {k: replace(c, references=new) if c.references == old else c for k, c in other.constraints.items()}
