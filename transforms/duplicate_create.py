@@ -48,10 +48,10 @@ from codemod.context import (
     replace_chars,
     replace_statement,
 )
-from codemod.model import Finding, Fix, Statement
+from codemod.model import Edit, Finding, Fix, Statement
 from codemod.model.rules import Rule
 from codemod.model.schema import ColumnDef, ConstraintDef, IndexState, TableState, TypeState
-from codemod.names import QName, fold
+from codemod.names import QName, fold, quote_ident, truncate
 from transforms.reconcile import Delta, column_changes, constraint_change, enum_delta, table_delta
 
 RULE = Rule(
@@ -68,7 +68,7 @@ def find(context: Context) -> list[Finding]:
     findings = []
     for report, failure in context.failures(CODE):
         creation = failure.subject
-        if isinstance(creation, Creation) and not report.guarded:
+        if isinstance(creation, Creation) and (not report.guarded or report.inner is not None):
             findings.append(_finding(context, report, failure, creation))
         else:
             findings.append(context.failure_finding(RULE, report, failure, help=_help(report)))
@@ -101,25 +101,61 @@ def _outcome(context: Context, report: StatementReport, creation: Creation, wher
     newline = statement.migration.newline
     existing, new = creation.existing, creation.new
     if creation.kind == "label":
-        edits = context.harden(statement).edits
+        edits = context.harden(statement).edits if not report.guarded else []
         return Fix("add IF NOT EXISTS", edits) if edits else "codemod cannot add IF NOT EXISTS here"
+    if isinstance(existing, IndexState) and existing.table is not None and existing.table != _table_of(new):
+        return _rename_holder(statement, existing, _table_of(new))
     if creation.kind in ("column", "constraint"):
         return _action_fix(context, report, creation, where)
     if isinstance(existing, TableState) and isinstance(new, TableState):
-        delta = table_delta(existing, new, context.column_texts(statement), newline)
+        delta = table_delta(existing, new, context.column_texts(statement), newline, context.constraint_texts(statement))
     elif isinstance(existing, TypeState) and isinstance(new, TypeState):
         delta = enum_delta(existing, new)
     elif isinstance(existing, IndexState) and isinstance(new, IndexState):
-        return _index_fix(statement, existing, new, where, context.unsafe_fixes)
+        return _index_fix(report, existing, new, where, context.unsafe_fixes)
     else:
         return "codemod cannot compare them"
     if isinstance(delta, str):
         return delta
-    return _replacement(statement, creation, delta, where, context.unsafe_fixes)
+    return _replacement(report, creation, delta, where, context.unsafe_fixes)
 
 
-def _replacement(statement: Statement, creation: Creation, delta: Delta, where: str, unsafe_fixes: bool) -> Fix:
+def _replace(report: StatementReport, text: str) -> Edit:
+    """Replace the statement: the whole one, or, in a DO body, its own characters (PL/pgSQL there)."""
+    if report.inner is None:
+        return replace_statement(report.statement, text)
+    migration = report.statement.migration
+    body = text.strip()
+    if body.endswith(";"):
+        body = body[:-1]
+    if all(line.strip().startswith("--") or not line.strip() for line in body.splitlines()):
+        body = f"{body}{migration.newline}NULL"  # PL/pgSQL needs a statement there
+    start = report.inner[0]
+    line_start = migration.text.rfind("\n", 0, start) + 1
+    indent = migration.text[line_start:start] if not migration.text[line_start:start].strip() else ""
+    body = (migration.newline + indent).join(line.rstrip("\r") for line in body.splitlines())
+    return replace_chars(migration, start, report.inner[1], body)
+
+
+def _table_of(new: object) -> QName | None:
+    return new.table if isinstance(new, IndexState) else None
+
+
+def _rename_holder(statement: Statement, holder: IndexState, table: QName | None) -> Fix | str:
+    """An index of another table (often one renamed away) holds the name: give it its table's name."""
+    owner = holder.table
+    assert owner is not None
+    prefix = table.name if table is not None else ""
+    if not prefix or not holder.name.name.startswith(prefix) or owner.name == prefix:
+        return f"an index of {owner} holds the name"
+    new = truncate(owner.name + holder.name.name[len(prefix) :])
     newline = statement.migration.newline
+    edit = insert_before(statement, f"ALTER INDEX {holder.name.sql()} RENAME TO {quote_ident(new)};{newline}")
+    return Fix(f"rename {owner}'s index {holder.name} to {quote_ident(new)} first (a renamed table keeps its indexes' names)", [edit])
+
+
+def _replacement(report: StatementReport, creation: Creation, delta: Delta, where: str, unsafe_fixes: bool) -> Fix:
+    newline = report.statement.migration.newline
     statements = delta.statements(unsafe_fixes)
     notes = [] if unsafe_fixes else [sqlgen.comment(f"left as it is: {item}") for item in delta.left]
     if statements or notes:
@@ -129,21 +165,22 @@ def _replacement(statement: Statement, creation: Creation, delta: Delta, where: 
         text = sqlgen.comment(f"removed duplicate {creation.label}, already created by {where}")
         kept = f"; the existing one also has {', '.join(delta.kept)}, which stays" if delta.kept else ""
         description = f"remove the duplicate{kept}" if kept else "remove the identical duplicate"
-    return Fix(description, [replace_statement(statement, text)])
+    return Fix(description, [_replace(report, text)])
 
 
-def _index_fix(statement: Statement, existing: IndexState, new: IndexState, where: str, unsafe_fixes: bool) -> Fix | str:
+def _index_fix(report: StatementReport, existing: IndexState, new: IndexState, where: str, unsafe_fixes: bool) -> Fix | str:
+    statement = report.statement
     if existing.signature is not None and existing.signature == new.signature:
         text = sqlgen.comment(f"removed duplicate index {new.name}, already created by {where}")
-        return Fix("remove the identical duplicate", [replace_statement(statement, text)])
+        return Fix("remove the identical duplicate", [_replace(report, text)])
     if existing.definition is None:
         return "the existing index belongs to a constraint"
     tightens = new.unique and not existing.unique
     if tightens and not unsafe_fixes:
         return "the later index is UNIQUE and the existing one is not (with --unsafe-fixes: rebuild it, which fails on duplicate rows)"
     newline = statement.migration.newline
-    text = f"DROP INDEX {new.name.sql()};{newline}{statement.text}"
-    return Fix(f"rebuild the index as this later definition says (drop {new.name}, create it again)", [replace_statement(statement, text)])
+    text = f"DROP INDEX {new.name.sql()};{newline}{report.text}"
+    return Fix(f"rebuild the index as this later definition says (drop {new.name}, create it again)", [_replace(report, text)])
 
 
 def _action_fix(context: Context, report: StatementReport, creation: Creation, where: str) -> Fix | str:
@@ -165,13 +202,16 @@ def _action_fix(context: Context, report: StatementReport, creation: Creation, w
     actions = alter_actions(statement)
     removable = _removable_actions(report)
     what = delta.describe(context.unsafe_fixes) or "nothing else changes"
-    if len(actions) <= 1 or removable == len(actions):
+    if report.inner is not None and report.action_count > 1:
+        return "codemod leaves a statement with several actions inside a DO block to a human"
+    if report.inner is not None or len(actions) <= 1 or removable == len(actions):
         removed = sqlgen.comment(f"removed duplicate {creation.label}, already created by {where}")
-        text = (newline * 2).join(statements + notes) if len(actions) <= 1 and (statements or notes) else removed
-        if len(actions) > 1:
-            return Fix("remove the statement: every action repeats what exists", [replace_statement(statement, text)])
+        single = report.inner is not None or len(actions) <= 1
+        text = (newline * 2).join(statements + notes) if single and (statements or notes) else removed
+        if not single:
+            return Fix("remove the statement: every action repeats what exists", [_replace(report, text)])
         description = "remove the identical duplicate" if not (statements or notes) else f"rewrite into the delta: {what}"
-        return Fix(description, [replace_statement(statement, text)])
+        return Fix(description, [_replace(report, text)])
     action = _action_of(statement, actions, creation)
     if action is None:
         return "codemod cannot find the action in the statement"

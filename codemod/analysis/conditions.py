@@ -124,7 +124,7 @@ def _count_comparison(node: exp.Expression, state: SchemaState) -> Truth:
     left, right = node.this, node.expression
     if isinstance(left, exp.Literal) and not isinstance(right, exp.Literal):
         left, right = right, left
-        flipped = {exp.GT: exp.LT, exp.LT: exp.GT, exp.GTE: exp.LTE, exp.LTE: exp.GTE}
+        flipped: dict[type, type] = {exp.GT: exp.LT, exp.LT: exp.GT, exp.GTE: exp.LTE, exp.LTE: exp.GTE}
         node_type: type = flipped.get(type(node), type(node))
     else:
         node_type = type(node)
@@ -239,13 +239,13 @@ def _answer(catalogs: set[str], wanted: dict[str, str], oids: dict[str, QName], 
         enum = state.types.get(type_name)
         return enum is not None and enum.values is not None and label in enum.values
     if "pg_type" in catalogs and "type" in wanted:
-        name = qname(wanted["type"])
-        return name in state.types or name in state.tables
+        type_name = qname(wanted["type"])
+        return type_name in state.types or type_name in state.tables
     if catalogs & {"pg_constraint", "information_schema.table_constraints", "information_schema.constraint_column_usage", "information_schema.key_column_usage"} and "constraint" in wanted:
         table = oids.get("table") or (qname(wanted["table"]) if "table" in wanted else None) or (qname(wanted["relation"]) if "relation" in wanted else None)
-        name = wanted["constraint"]
+        constraint = wanted["constraint"]
         tables = [state.tables[table]] if table is not None and table in state.tables else [] if table is not None else list(state.tables.values())
-        return any(name in t.constraints for t in tables)
+        return any(constraint in t.constraints for t in tables)
     if catalogs & {"information_schema.columns", "pg_attribute"} and "column" in wanted:
         table = oids.get("table") or (qname(wanted["table"]) if "table" in wanted else None) or (qname(wanted["relation"]) if "relation" in wanted else None)
         if table is None:
@@ -264,14 +264,14 @@ def _answer(catalogs: set[str], wanted: dict[str, str], oids: dict[str, QName], 
         wanted_kind = _RELKINDS.get(wanted.get("relkind", ""))
         return kind is not None and (wanted_kind is None or kind == wanted_kind)
     if "pg_proc" in catalogs or "information_schema.routines" in catalogs:
-        name = wanted.get("function")
-        return None if name is None else any(key[0] == qname(name) for key in state.functions)
+        function = wanted.get("function")
+        return None if function is None else any(key[0] == qname(function) for key in state.functions)
     if "pg_trigger" in catalogs or "information_schema.triggers" in catalogs:
-        name = wanted.get("trigger")
+        trigger = wanted.get("trigger")
         table = oids.get("table")
-        if name is None:
+        if trigger is None:
             return None
-        return any(key[1] == name and (table is None or key[0] == table) for key in state.triggers)
+        return any(key[1] == trigger and (table is None or key[0] == table) for key in state.triggers)
     if "pg_extension" in catalogs and "extension" in wanted:
         return wanted["extension"] in state.extensions
     if catalogs & {"pg_namespace", "information_schema.schemata"} and "schema" in wanted:

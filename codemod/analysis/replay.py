@@ -137,6 +137,14 @@ class StatementReport:
     failures: list[Failure] = field(default_factory=list)
     certain: bool = True
     caught: bool = False  # inside a block whose EXCEPTION handler catches its failure
+    inner: tuple[int, int] | None = None  # a DO body's statement: its characters in the file (no ';')
+
+    @property
+    def text(self) -> str:
+        """The statement's own text (a DO body's statement, or the whole statement)."""
+        if self.inner is not None:
+            return self.statement.migration.text[self.inner[0] : self.inner[1]]
+        return self.statement.text
 
     @property
     def missing(self) -> list[Requirement]:
@@ -192,6 +200,7 @@ class _Replayer(StatementHandlers):
         for migration in tree.migrations:
             self.statements_in_migration = len(migration.statements)
             self.labels_added_here = {}
+            self.path = self.session_path  # SET LOCAL ends with the migration's transaction
             for statement in migration.statements:
                 if statement.opaque:
                     self.opaque += 1
@@ -337,7 +346,9 @@ class _Replayer(StatementHandlers):
             if isinstance(step, plpgsql.SqlStep):
                 line, col = _position(statement, text, body_start + step.offset)
                 expression = parse_statement(self.dialect, step.tokens, step.text)
-                self._replay(statement, expression, step.tokens, guarded=True, line=line, col=col)
+                report = self._replay(statement, expression, step.tokens, guarded=True, line=line, col=col)
+                if step.text is text or step.text == text[body_start:body_start + len(step.text)]:
+                    report.inner = (body_start + step.tokens[0].start, body_start + step.tokens[-1].end + 1)
             elif isinstance(step, plpgsql.Block):
                 self._run_block(statement, step, text, body_start)
             elif isinstance(step, plpgsql.LoopStep):

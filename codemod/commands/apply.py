@@ -35,6 +35,8 @@ def apply(
     unsafe_fixes: UnsafeFixesOpt = None,
     keep_order: KeepOrderOpt = None,
     idempotent: IdempotentOpt = None,
+    verify: Annotated[bool, typer.Option("--verify", help="Prove the rewrite on a real PostgreSQL (a temporary cluster, or --database-url) before it is written.")] = False,
+    database_url: Annotated[str | None, typer.Option("--database-url", help="With --verify: a PostgreSQL server to use (only codemod_verify_* scratch databases are made there).", show_default=False)] = None,
     color: Annotated[ColorOption, typer.Option("--color", help="Colour diffs: auto (on a terminal), always, never.")] = ColorOption.auto,
     order: OrderOpt = None,
     select: SelectOpt = None,
@@ -43,9 +45,9 @@ def apply(
 ) -> None:
     """Rewrite the tree: `_fixed` variants (default), --in-place, a --patch file, or a --dry-run diff."""
     from codemod.engine import make_plan
+    from codemod.fs.outputs import check_backup_dir, check_patch_target
     from codemod.render.changes import Mode, file_changes, name_problem, order_problem
     from codemod.render.diff import patch_notes, unified_diff
-    from codemod.render.outputs import check_backup_dir, check_patch_target
     from codemod.render.write import write_patch, write_plan
 
     if patch is not None and in_place:
@@ -70,7 +72,8 @@ def apply(
     misorder = name_problem(plan, mode) or order_problem(plan, mode)
     if misorder is not None:
         fail(CodemodError(misorder, plan.tree.root))
-    remaining = [f for f in plan.findings if f not in plan.applied and f.severity != "note"]
+    remaining = [f for f in plan.findings if f.severity != "note"]
+    proven = _prove(plan, settings, database_url) if verify else None
     for problem in plan.problems:
         typer.echo(f"codemod: {problem}", err=True)
     if dry_run or patch is not None:
@@ -97,14 +100,27 @@ def apply(
             typer.echo(action)
         if report.backup is not None:
             typer.echo(f"originals backed up in {report.backup}")
-    _explain_outcome(plan, changes, remaining, dry_run or patch is not None)
-    raise typer.Exit(1 if any(f.severity == "error" for f in remaining) or plan.problems else 0)
+    _explain_outcome(plan, changes, remaining, dry_run or patch is not None, proven)
+    failed = any(f.severity == "error" for f in remaining) or bool(plan.problems) or (proven is not None and not proven[0])
+    raise typer.Exit(1 if failed else 0)
 
 
-def _explain_outcome(plan, changes, remaining: list[Finding], dry: bool) -> None:
+def _prove(plan, settings, database_url: str | None) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
+    """What `codemod verify` says of this plan (nothing is written for it)."""
+    from codemod.reporting.verdict import proof_verdict
+    from codemod.verify.session import database_url_from_env, verify
+
+    try:
+        report = verify(plan.tree.root, order=settings.get("order"), database_url=database_url_from_env(database_url), plan=plan)
+    except CodemodError as error:
+        fail(error)
+    return report.proven, proof_verdict(report)
+
+
+def _explain_outcome(plan, changes, remaining: list[Finding], dry: bool, proven: tuple[bool, str] | None) -> None:  # type: ignore[no-untyped-def]
     from codemod.reporting.text import findings_text
+    from codemod.reporting.verdict import static_verdict
 
-    verb = "would change" if dry else "changed"
     for change in changes:
         if change.renamed:
             typer.echo(
@@ -113,9 +129,10 @@ def _explain_outcome(plan, changes, remaining: list[Finding], dry: bool) -> None
                 err=True,
             )
     if remaining:
+        typer.echo("left after the rewrite:", err=True)
         typer.echo(findings_text(remaining), nl=False, err=True)
-    typer.echo(
-        f"{len(plan.applied)} fix{'es' * (len(plan.applied) != 1)} applied; {verb} {len(changes)} migration{'s' * (len(changes) != 1)}; "
-        f"{sum(1 for f in remaining if f.severity == 'error')} error(s) left for a human",
-        err=True,
-    )
+    folders = len({change.old_folder for change in changes})
+    typer.echo(f"{'would change' if dry else 'changed'} {folders} migration folder{'s' * (folders != 1)}", err=True)
+    typer.echo(static_verdict(plan, dry, verifying=proven is not None), err=True)
+    if proven is not None:
+        typer.echo(proven[1], err=True)

@@ -56,7 +56,7 @@ def report_text(report: VerifyReport) -> str:
         lines.append("convergence: nothing to check (the tree is unchanged)")
     for result in report.convergence:
         where = (
-            f"from {result.from_migration} (original before it, then rewritten from {result.rewritten_from})"
+            f"from {result.from_migration} (original before it, then the rewritten migrations that had not run)"
             if result.from_migration
             else "after the whole original tree"
         )

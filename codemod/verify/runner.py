@@ -127,19 +127,15 @@ def replay_migrations(
 ) -> TreeResult:
     result = TreeResult(label)
     began = time.perf_counter()
-    unreadable = next((m for m in migrations if not m.has_sql or m.encoding != "utf-8"), None)
-    if unreadable is not None:  # Prisma reads every migration file before it applies the first
-        for migration in migrations:
-            if migration is unreadable:
-                result.migrations.append(_unreadable(migration))
-            else:
-                result.migrations.append(MigrationResult(migration.name, NOT_RUN))
-        return result
     with connect(url) as conn:
         failed = False
         for migration in migrations:
             if failed:
                 result.migrations.append(MigrationResult(migration.name, NOT_RUN))
+                continue
+            if not migration.has_sql or migration.encoding != "utf-8" or migration.nul_offset is not None:  # Prisma cannot send it
+                result.migrations.append(_unreadable(migration))
+                failed = True
                 continue
             t0 = time.perf_counter()
             try:
@@ -160,8 +156,11 @@ def replay_migrations(
 
 
 def _unreadable(migration: Migration) -> MigrationResult:
+    """What Prisma's engine reports for a file it cannot send as a query (checked with its WASM engine)."""
     if not migration.has_sql:
         return MigrationResult(migration.name, FAILED, "Could not find the migration file at migration.sql", "P3015")
+    if migration.encoding.startswith("utf-16") or migration.nul_offset is not None:
+        return MigrationResult(migration.name, FAILED, "invalid message format (the script holds NUL bytes)", "08P01")
     return MigrationResult(migration.name, FAILED, f"migration.sql is not UTF-8 ({migration.encoding}): Prisma cannot read it as sent", "22021")
 
 
