@@ -169,3 +169,28 @@ def test_a_reused_tokenizer_tokenizes_like_a_new_one_after_a_failure() -> None:
         except Exception:  # noqa: BLE001
             fresh = None
         assert reused == fresh
+
+
+def test_views_on_a_table_are_the_ones_a_scan_finds_in_the_same_order() -> None:
+    import random
+    from dataclasses import replace
+
+    rng = random.Random(7)
+    tables = [QName("public", f"t{i}") for i in range(5)]
+    state = SchemaState()
+    for step in range(400):
+        name = QName("public", f"v{rng.randrange(40)}")
+        if name in state.relations and rng.random() < 0.3:
+            del state.relations[name]
+        elif name in state.relations and rng.random() < 0.3:
+            state.relations[name] = replace(state.relations[name], reads=frozenset(rng.sample(tables, 2)))
+        else:
+            state.relations[name] = RelationState(
+                name, "view", None, None, frozenset(rng.sample(tables, rng.randrange(3))), frozenset(rng.sample("abc", 1))
+            )
+        if step % 25 == 0:
+            state = SchemaState(relations=dict(state.relations))  # a copy, as the replay makes for DO blocks
+        for table in tables:
+            for column in (None, "a"):
+                scan = [r for r in state.relations.values() if table in r.reads and (column is None or column in r.mentions)]
+                assert state.views_on(table, column) == scan

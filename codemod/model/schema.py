@@ -251,24 +251,34 @@ _MISSING = object()
 
 
 class RelationMap(dict[QName, RelationState]):
-    """Views, materialized views and sequences by name; the sequences a table owns are also
-    reachable by that table, so dropping a column must not scan every relation."""
+    """Views, materialized views and sequences by name; the sequences a table owns, and the views
+    that read a table, are also reachable by that table, so dropping a column must not scan every
+    relation."""
 
     def __init__(self, relations: dict[QName, RelationState] | None = None) -> None:
         super().__init__()
         self._owned: dict[QName, set[QName]] = {}
+        self._readers: dict[QName, set[QName]] = {}
+        self._added: dict[QName, int] = {}  # when each name entered the map: its place in the dict's order
+        self._count = 0
         for name, relation in (relations or {}).items():
             self[name] = relation
 
     def __setitem__(self, name: QName, relation: RelationState) -> None:
         if name in self:
             self._forget(name)
+        else:
+            self._count += 1
+            self._added[name] = self._count
         super().__setitem__(name, relation)
         if relation.owner is not None:
             self._owned.setdefault(relation.owner[0], set()).add(name)
+        for table in relation.reads:
+            self._readers.setdefault(table, set()).add(name)
 
     def __delitem__(self, name: QName) -> None:
         self._forget(name)
+        del self._added[name]
         super().__delitem__(name)
 
     @overload  # type: ignore[override]
@@ -287,14 +297,21 @@ class RelationMap(dict[QName, RelationState]):
         return relation
 
     def _forget(self, name: QName) -> None:
-        owner = self[name].owner
-        if owner is not None:
-            self._owned.get(owner[0], set()).discard(name)
+        relation = self[name]
+        if relation.owner is not None:
+            self._owned.get(relation.owner[0], set()).discard(name)
+        for table in relation.reads:
+            self._readers.get(table, set()).discard(name)
 
     def owned_by(self, table: QName) -> list[QName]:
         """The relations (sequences) owned by a column of ``table`` (callers delete or replace them in
         place, so the order does not matter)."""
         return list(self._owned.get(table, ()))
+
+    def readers(self, table: QName) -> list[RelationState]:
+        """The relations (views) that read ``table``, in the map's order."""
+        names = self._readers.get(table)
+        return [self[name] for name in sorted(names, key=self._added.__getitem__)] if names else []
 
 
 @dataclass
@@ -383,7 +400,7 @@ class SchemaState:
 
     def views_on(self, table: QName, column: str | None = None) -> list[RelationState]:
         """Views that read a table (and name the column, when one is given), in creation order."""
-        found = [r for r in self.relations.values() if table in r.reads and (column is None or column in r.mentions)]
+        found = [r for r in self._relations.readers(table) if column is None or column in r.mentions]
         return sorted(found, key=lambda r: (r.created_by.migration.position, r.created_by.index) if r.created_by else (0, 0))
 
     def views_calling(self, function: str) -> list[RelationState]:
