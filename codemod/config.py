@@ -14,7 +14,7 @@ from typing import Any
 
 from codemod.errors import CodemodError
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github")
 ORDERS = ("locale", "bytes")
 
 

@@ -10,6 +10,7 @@ import typer
 
 from codemod.commands.common import ColorOption, IgnoreOpt, OrderOpt, PathArgument, SelectOpt, VerboseOpt, fail
 from codemod.commands.settings import analyse_with, settings_from
+from codemod.display import escape, on_terminal, shown_path, use_color
 from codemod.errors import CodemodError
 from codemod.model import Finding
 
@@ -45,7 +46,7 @@ def apply(
         fail(CodemodError(misorder, plan.tree.root))
     remaining = [f for f in plan.findings if f not in plan.applied and f.severity != "note"]
     for problem in plan.problems:
-        typer.echo(f"codemod: {problem}", err=True)
+        typer.echo(f"codemod: {escape(problem)}", err=True)
     if dry_run or patch is not None:
         text = unified_diff(changes)
         if patch is not None:
@@ -55,8 +56,8 @@ def apply(
                 fail(error)
             typer.echo(f"wrote {patch} ({len(changes)} file{'s' * (len(changes) != 1)})", err=True)
         else:
-            use_color = color == ColorOption.always or (color == ColorOption.auto and sys.stdout.isatty())
-            typer.echo(unified_diff(changes, use_color), nl=False)
+            colored = use_color(color.value, sys.stdout)
+            typer.echo(unified_diff(changes, colored, on_terminal(sys.stdout)), nl=False, color=colored)
     else:
         chosen_backup = settings.get("backup-dir")
         try:
@@ -64,9 +65,9 @@ def apply(
         except CodemodError as error:
             fail(error)
         for action in report.actions:
-            typer.echo(action)
+            typer.echo(escape(action))
         if report.backup is not None:
-            typer.echo(f"originals backed up in {report.backup}")
+            typer.echo(f"originals backed up in {shown_path(report.backup)}")
     _explain_outcome(plan, changes, remaining, dry_run or patch is not None)
     raise typer.Exit(1 if any(f.severity == "error" for f in remaining) or plan.problems else 0)
 
@@ -78,14 +79,15 @@ def _explain_outcome(plan, changes, remaining: list[Finding], dry: bool) -> None
     for change in changes:
         if change.renamed:
             typer.echo(
-                f"note: {change.old_folder} becomes {change.new_folder}: a new migration name for Prisma; "
+                f"note: {escape(change.old_folder)} becomes {escape(change.new_folder)}: a new migration name for Prisma; "
                 "its row in _prisma_migrations no longer matches (run `codemod resolve` on deployed databases)",
                 err=True,
             )
     if remaining:
         typer.echo(findings_text(remaining), nl=False, err=True)
+    fixes = f"{len(plan.applied)} fix{'es' * (len(plan.applied) != 1)}"
     typer.echo(
-        f"{len(plan.applied)} fix{'es' * (len(plan.applied) != 1)} applied; {verb} {len(changes)} migration{'s' * (len(changes) != 1)}; "
+        f"{'would apply ' + fixes if dry else fixes + ' applied'}; {verb} {len(changes)} migration{'s' * (len(changes) != 1)}; "
         f"{sum(1 for f in remaining if f.severity == 'error')} error(s) left for a human",
         err=True,
     )

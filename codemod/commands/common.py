@@ -39,6 +39,13 @@ OrderOpt = Annotated[
 SelectOpt = Annotated[list[str] | None, typer.Option("--select", help="Only these rule codes (repeat or comma-separate).")]
 IgnoreOpt = Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule codes (repeat or comma-separate).")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print replay statistics.")]
+ColorOpt = Annotated[
+    ColorOption,
+    typer.Option(
+        "--color",
+        help="Colour: auto (on a terminal, unless NO_COLOR is set or FORCE_COLOR asks for it), always, never.",
+    ),
+]
 
 
 def fail(error: BaseException, url: str | None = None) -> NoReturn:

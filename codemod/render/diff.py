@@ -1,14 +1,16 @@
 """Unified diffs in git's format (renames included), plain or coloured for a terminal.
 
 The same text is the ``--dry-run`` output and the ``--patch`` file, so what a reviewer reads is
-exactly what ``git apply`` applies.
+exactly what ``git apply`` applies. Lines are split at ``\\n`` only, as git does (a file whose
+lines end in a lone ``\\r`` is one line to git); unusual path names are C-quoted as git quotes
+them. On a terminal (or in colour) control characters of the SQL are shown escaped.
 """
 
 from __future__ import annotations
 
 import difflib
 
-from codemod.display import display_path
+from codemod.display import display_path, escape, git_quote
 from codemod.render.changes import FileChange
 
 NO_NEWLINE = "\\ No newline at end of file\n"
@@ -17,21 +19,27 @@ _RESET = "\x1b[0m"
 
 
 def _lines(data: bytes) -> list[str]:
-    return data.decode("utf-8").splitlines(keepends=True)
+    """Lines as git sees them: ended by ``\\n`` only (``\\r``, form feeds, U+2028 are line content)."""
+    parts = data.decode("utf-8").split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
 
 
 def file_diff(change: FileChange) -> str:
     old_path = display_path(change.old_path)
     new_path = display_path(change.new_path)
-    head = [f"diff --git a/{old_path} b/{new_path}\n"]
+    old_a, new_b = git_quote(f"a/{old_path}"), git_quote(f"b/{new_path}")
+    head = [f"diff --git {old_a} {new_b}\n"]
     if change.renamed:
         if not change.edited:
             head.append("similarity index 100%\n")
-        head += [f"rename from {old_path}\n", f"rename to {new_path}\n"]
+        head += [f"rename from {git_quote(old_path)}\n", f"rename to {git_quote(new_path)}\n"]
     if not change.edited:
         return "".join(head)
     body = []
-    for line in difflib.unified_diff(_lines(change.old), _lines(change.new), f"a/{old_path}", f"b/{new_path}", n=3):
+    for line in difflib.unified_diff(_lines(change.old), _lines(change.new), old_a, new_b, n=3):
         if line.startswith(("---", "+++")):
             body.append(line.rstrip("\n") + "\n")
         elif line.endswith("\n"):
@@ -41,8 +49,11 @@ def file_diff(change: FileChange) -> str:
     return "".join(head + body)
 
 
-def unified_diff(changes: list[FileChange], color: bool = False) -> str:
+def unified_diff(changes: list[FileChange], color: bool = False, terminal: bool = False) -> str:
+    """The patch text; ``color`` adds ANSI colours, ``color`` or ``terminal`` escapes control characters."""
     text = "".join(file_diff(change) for change in changes)
+    if color or terminal:
+        text = escape(text, keep_newlines=True)
     return colorize(text) if color else text
 
 
