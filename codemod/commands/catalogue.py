@@ -18,7 +18,7 @@ def list_transforms() -> None:
         typer.echo(f"{module.CODE:<{width}}  {module.SEVERITY:<7}  {module.SUMMARY}")
 
 
-def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. duplicate-create.")]) -> None:
+def explain(code: Annotated[str, typer.Argument(metavar="CODE", help="A rule code, e.g. duplicate-create.", show_default=False)]) -> None:
     """Print a rule's documentation: what it finds, why it breaks, what the fix does, an example."""
     import transforms
 

@@ -30,14 +30,22 @@ class ColorOption(str, Enum):
 
 PathArgument = Annotated[
     Path | None,
-    typer.Argument(help="Project root, prisma directory or migrations directory [default: setting 'path', or .].", show_default=False),
+    typer.Argument(
+        metavar="PATH",
+        help="Project root, prisma directory or migrations directory (default: the setting 'path', or .).",
+        show_default=False,
+    ),
 ]
 OrderOpt = Annotated[
     OrderOption | None,
     typer.Option("--order", help="Folder order: locale (Prisma ≥ 6.6, localeCompare; default) or bytes (older Prisma).", show_default=False),
 ]
-SelectOpt = Annotated[list[str] | None, typer.Option("--select", help="Only these rule codes (repeat or comma-separate).")]
-IgnoreOpt = Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule codes (repeat or comma-separate).")]
+SelectOpt = Annotated[
+    list[str] | None, typer.Option("--select", metavar="CODE[,CODE]", help="Only these rule codes (repeat the option, or separate codes with commas).")
+]
+IgnoreOpt = Annotated[
+    list[str] | None, typer.Option("--ignore", metavar="CODE[,CODE]", help="Skip these rule codes (repeat the option, or separate codes with commas).")
+]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print replay statistics.")]
 ColorOpt = Annotated[
     ColorOption,

@@ -42,6 +42,20 @@ class VerifyDatabaseError(RuntimeError):
     """The server could not be used (unreachable, no CREATEDB right...): bad input, exit 2."""
 
 
+class NulByte(psycopg.DataError):
+    """A script holding a NUL byte, never sent: PostgreSQL's simple-query protocol reads the text
+    only up to the first NUL, so the statements after it would silently not run (an "applies"
+    would be a lie). Raised before anything is sent; it has no SQLSTATE."""
+
+
+def nul_byte_message(text: str) -> str:
+    line = text.count("\n", 0, text.index("\0")) + 1
+    return (
+        f"not fully sent: a NUL byte on line {line} ends the query text for PostgreSQL, so the "
+        "statements after it would never run; remove the byte"
+    )
+
+
 # --------------------------------------------------------------------------- results
 
 
@@ -104,7 +118,9 @@ def connect(url: str, **kwargs: Any) -> psycopg.Connection:
 
 
 def run_script(conn: psycopg.Connection, script: str) -> None:
-    """Send ``script`` as one simple query (no parameters, never prepared)."""
+    """Send ``script`` as one simple query (no parameters, never prepared); refuse a NUL byte."""
+    if "\0" in script:
+        raise NulByte(nul_byte_message(script))
     with conn.cursor() as cursor:
         cursor.execute(script.encode("utf-8"), prepare=False)  # type: ignore[call-overload]
 
@@ -134,6 +150,13 @@ def replay_migrations(
                 result.migrations.append(MigrationResult(migration.name, NOT_RUN))
                 continue
             t0 = time.perf_counter()
+            if "\0" in migration.text:
+                outcome = _not_sent(migration)
+                failed = True
+                result.migrations.append(outcome)
+                if progress is not None:
+                    progress(migration.name)
+                continue
             try:
                 # Prisma sends the file as it is: a byte-order mark reaches PostgreSQL (and fails there).
                 run_script(conn, ("\ufeff" if migration.bom else "") + migration.text)
@@ -149,6 +172,14 @@ def replay_migrations(
                 progress(migration.name)
     result.seconds = time.perf_counter() - began
     return result
+
+
+def _not_sent(migration: Migration) -> MigrationResult:
+    offset = migration.text.index("\0")
+    line = migration.text.count("\n", 0, offset) + 1
+    return MigrationResult(
+        migration.name, FAILED, nul_byte_message(migration.text), None, line, _statement_at(migration, offset)
+    )
 
 
 def _failure(conn: psycopg.Connection, migration: Migration, error: psycopg.Error) -> MigrationResult:
