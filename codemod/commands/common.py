@@ -57,14 +57,22 @@ ColorOpt = Annotated[
 
 
 def fail(error: BaseException, url: str | None = None) -> NoReturn:
-    """Report an error in one line (never a traceback, never a password) and exit."""
+    """Report an error in one line (never a traceback, never a password) and exit.
+
+    A :class:`CodemodError` is one line by contract: a line break in it belongs to a name (a folder
+    called ``a\nb``) and is shown escaped, like every control character. Other errors keep their
+    first line.
+    """
+    from codemod.display import escape
+
     if isinstance(error, CodemodError):
         message, code = error.one_line(), error.exit_code
     else:
-        message, code = f"{type(error).__name__}: {error}", 2
+        text = str(error).strip()
+        message, code = f"{type(error).__name__}: {text.splitlines()[0] if text else ''}", 2
     if url:
         from codemod.dburl import scrub
 
         message = scrub(message, url)
-    typer.echo(f"codemod: {message.splitlines()[0] if message else 'error'}", err=True)
+    typer.echo(f"codemod: {escape(message) if message else 'error'}", err=True)
     raise typer.Exit(code)

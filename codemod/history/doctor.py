@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from codemod.analysis.discover import Order
+from codemod.display import escape
 from codemod.errors import CodemodError
 from codemod.history.connect import DatabaseUrl, connect, parse_url
 from codemod.history.local import load_local_tree
@@ -65,7 +66,7 @@ class DoctorReport:
         lines.append(f"{TABLE}: {self.history}")
         if self.status is not None:
             lines.append(f"next: {self.status.next_step()}")
-        return "\n".join(lines) + "\n"
+        return "\n".join(map(escape, lines)) + "\n"  # names are data: one line each, no control characters
 
 
 def doctor(path: Path | str | None, database_url: str | DatabaseUrl | None, order: Order = "locale") -> DoctorReport:

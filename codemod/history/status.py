@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from codemod.analysis.discover import ORDERS, Order
+from codemod.display import escape
 from codemod.history.connect import DatabaseUrl, connect, parse_url
 from codemod.history.local import LocalMigration, LocalTree, follow_manifest, load_local_tree
 from codemod.history.table import TABLE, Row, read_rows
@@ -115,7 +116,7 @@ class StatusReport:
         counts = {state: len(self.of(state)) for state in STATES if self.of(state)}
         lines.append(", ".join(f"{n} {state}" for state, n in counts.items()) or "no migrations")
         lines.append(f"next: {self.next_step()}")
-        return "\n".join(lines) + "\n"
+        return "\n".join(map(escape, lines)) + "\n"  # names are data: one line each, no control characters
 
 
 def history_status(path: Path | str, database_url: str | DatabaseUrl | None, order: Order = "locale") -> StatusReport:

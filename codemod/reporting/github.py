@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from codemod.display import display_path
+from codemod.display import display_path, escape
 from codemod.model import Finding
 from codemod.reporting.paths import artifact_path
 
@@ -28,5 +28,5 @@ def github_annotations(findings: list[Finding]) -> str:
                 f"title={_escape_property('codemod ' + finding.code)}",
             ]
         )
-        lines.append(f"::{_COMMAND[finding.severity]} {properties}::{_escape_data(finding.message)}")
+        lines.append(f"::{_COMMAND[finding.severity]} {properties}::{_escape_data(escape(finding.message))}")
     return "\n".join(lines) + ("\n" if lines else "")
