@@ -39,8 +39,8 @@ def file_diff(change: FileChange) -> str:
     if not change.edited:
         return "".join(head)
     body = []
-    for line in difflib.unified_diff(_lines(change.old), _lines(change.new), old_a, new_b, n=3):
-        if line.startswith(("---", "+++")):
+    for index, line in enumerate(difflib.unified_diff(_lines(change.old), _lines(change.new), old_a, new_b, n=3)):
+        if index < 2:  # the ---/+++ header (a removed line "-- comment" starts with "---" too)
             body.append(line.rstrip("\n") + "\n")
         elif line.endswith("\n"):
             body.append(line)
@@ -59,11 +59,16 @@ def unified_diff(changes: list[FileChange], color: bool = False, terminal: bool 
 
 def colorize(text: str) -> str:
     out = []
+    in_hunk = False
     for line in text.splitlines(keepends=True):
         key = line[:1]
-        if line.startswith(("+++", "---")):
+        if line.startswith("diff --git"):
+            in_hunk, key = False, "r"
+        elif line.startswith("@@"):
+            in_hunk = True
+        elif not in_hunk and line.startswith(("+++", "---")):
             key = "d"
-        elif line.startswith(("diff --git", "rename ", "similarity")):
+        elif not in_hunk and line.startswith(("rename ", "similarity")):
             key = "r"
         color = _COLORS.get(key)
         if color is None:
