@@ -42,6 +42,40 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+def _one_line_errors_group() -> Any:
+    """typer's group, with usage errors (unknown option, bad value) as one line: ``codemod: …``."""
+    from typer.core import TyperGroup
+
+    try:
+        from typer._click import exceptions as click_errors
+    except ImportError:  # typer before it vendored click
+        from click import exceptions as click_errors  # type: ignore[no-redef]
+
+    class OneLineErrors(TyperGroup):
+        def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+            if not standalone_mode:
+                return super().main(*args, standalone_mode=False, **kwargs)
+            try:
+                result = super().main(*args, standalone_mode=False, **kwargs)
+            except click_errors.NoArgsIsHelpError as error:  # `codemod` alone: the help
+                error.show()
+                sys.exit(error.exit_code)
+            except click_errors.UsageError as error:
+                where = f" (see `{error.ctx.command_path} --help`)" if error.ctx is not None else ""
+                message = " ".join(error.format_message().split())
+                print(f"codemod: {message}{where}", file=sys.stderr)
+                sys.exit(error.exit_code)
+            except click_errors.ClickException as error:
+                print(f"codemod: {' '.join(error.format_message().split())}", file=sys.stderr)
+                sys.exit(error.exit_code)
+            except click_errors.Abort:
+                print("codemod: aborted", file=sys.stderr)
+                sys.exit(1)
+            sys.exit(result if isinstance(result, int) else 0)
+
+    return OneLineErrors
+
+
 def build_app() -> Any:
     """The typer application (built once)."""
     global _app
@@ -55,6 +89,7 @@ def build_app() -> Any:
     if hasattr(TyperArgument, "display_type_rich"):  # the metavar names an argument; no "<path>" / "<str>" after it
         TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
     app = typer.Typer(
+        cls=_one_line_errors_group(),
         add_completion=False,
         no_args_is_help=True,
         rich_markup_mode=None,  # plain help: no Python types, no words broken by a narrow table

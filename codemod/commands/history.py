@@ -6,6 +6,7 @@ Errors are one line on stderr; the password of a database URL is never printed.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,8 @@ UrlOption = Annotated[
     ),
 ]
 
+
+MAX_LOCK_TIMEOUT = 86400.0  # a day: longer is a typo, and `inf` would never return
 
 OrderOpt = Annotated[
     OrderOption,
@@ -88,6 +91,9 @@ def resolve(
 ) -> None:
     """Make _prisma_migrations agree with the rewritten tree: plan, SQL, one transaction (rows are never deleted)."""
     from codemod.history.resolve import resolve as run
+
+    if not math.isfinite(lock_timeout) or not 0 <= lock_timeout <= MAX_LOCK_TIMEOUT:
+        fail(CodemodError(f"--lock-timeout must be a number of seconds from 0 to {MAX_LOCK_TIMEOUT:g}, not {lock_timeout:g}"))
 
     def show(outcome) -> None:
         typer.echo(outcome.plan.text(outcome.report.url.schema), nl=False)
