@@ -100,7 +100,7 @@ def test_in_place_equals_expected(cli, seed_tree: Path) -> None:
     assert "20250513_add_batch_processing becomes 20250513000000_add_batch_processing:" in result.stderr
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.usefixtures("needs_git")
 @pytest.mark.parametrize("case", ["seed-story", "crlf-duplicate", "forward-reference-index-and-fk"])
 def test_patch_applies_with_git_and_equals_in_place(cli, tmp_path: Path, monkeypatch, case: str) -> None:
     work = tmp_path / "work"

@@ -26,7 +26,8 @@ from codemod.history.local import load_local_tree
 from codemod.history.resolve import Action, ResolveConflict, ResolveError, execute_plan, make_resolve_plan, resolve
 from codemod.history.status import compare, history_status
 from codemod.history.table import PRISMA_LOCK_KEY, LockBusy, checksum, read_rows
-from codemod.verify.prisma_oracle import oracle_available, prisma_apply, prisma_diagnose
+from codemod.verify.prisma_oracle import prisma_apply, prisma_diagnose
+from tests.needs import CORPUS, PRISMA
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "examples" / "seed-story"
@@ -47,10 +48,7 @@ CREATE TABLE "_prisma_migrations" (
 
 
 def _require_oracle() -> None:
-    if not oracle_available():
-        if os.environ.get("CODEMOD_REQUIRE_PG", "").strip().lower() in ("1", "true", "yes"):
-            pytest.fail("Prisma oracle not installed (npm ci --prefix prisma_oracle)", pytrace=False)
-        pytest.skip("Prisma oracle not installed (npm ci --prefix prisma_oracle)")
+    PRISMA.require()
 
 
 # ── helpers ─────────────────────────────────────────────────────────────────────────────
@@ -417,8 +415,8 @@ def test_seed_story_end_to_end(tmp_path: Path, pg_database: str, cli: CliRunner,
 # ── cleanup and doctor on a corpus tree ─────────────────────────────────────────────────
 @pytest.fixture
 def zipline(tmp_path: Path) -> Path:
-    if not ZIPLINE.is_dir():
-        pytest.skip(f"corpus tree not found: {ZIPLINE}")
+    CORPUS.require()
+    assert ZIPLINE.is_dir(), f"the corpus lacks {ZIPLINE.name}"
     project = tmp_path / "zipline"
     shutil.copytree(ZIPLINE, project / "prisma")
     return project
@@ -427,7 +425,7 @@ def zipline(tmp_path: Path) -> Path:
 def _deploy(url: str, migrations: Path) -> list[str]:
     """Deploy with Prisma's engine when installed, else replay the files and record them like Prisma."""
     names = [m.name for m in load_local_tree(migrations).migrations]
-    if oracle_available():
+    if PRISMA.available:
         verdict = prisma_apply(url, migrations)
         assert verdict.ok, verdict.message
         return names

@@ -32,8 +32,8 @@ from codemod.render.write import copy_rewritten_tree  # noqa: E402
 from codemod.verify import pgserver, verify  # noqa: E402
 from codemod.verify.compare import diff_snapshots, missing_objects  # noqa: E402
 from codemod.verify.introspect import snapshot_url  # noqa: E402
-from codemod.verify.pgserver import TemporaryCluster, find_pg_bin_dir  # noqa: E402
-from codemod.verify.prisma_oracle import oracle_available, prisma_apply  # noqa: E402
+from codemod.verify.pgserver import TemporaryCluster  # noqa: E402
+from codemod.verify.prisma_oracle import prisma_apply  # noqa: E402
 from codemod.verify.runner import APPLIED, FAILED, NOT_RUN, replay_migrations  # noqa: E402
 from tests.trees import write_tree  # noqa: E402
 
@@ -43,10 +43,7 @@ GOLDEN = REPO / "golden"
 BATCH = "20250513_add_batch_processing"
 ERRORS = "20250513_add_error_handling"
 
-requires_pg_binaries = pytest.mark.skipif(
-    find_pg_bin_dir() is None and os.environ.get("CODEMOD_REQUIRE_PG") != "1",
-    reason="PostgreSQL binaries not installed (apt-get install postgresql)",
-)
+requires_pg_binaries = pytest.mark.usefixtures("needs_pg")
 
 
 
@@ -341,18 +338,23 @@ def test_cli_with_a_temporary_cluster_leaves_nothing_behind(seed: Path) -> None:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def _big_tree() -> Path | None:
-    for shared in (os.environ.get("CODEMOD_SHARED_DIR"), REPO.parent / "shared", Path("/work/shared")):
-        if shared and (Path(shared) / "corpus" / "prisma" / "triggerdotdev__trigger.dev").is_dir():
-            return Path(shared) / "corpus" / "prisma" / "triggerdotdev__trigger.dev"
-    return None
+def _big_tree(root: Path, count: int = 1500) -> Path:
+    """A healthy tree long enough to be interrupted in the middle of its replay (about 2 s)."""
+    return write_tree(
+        root,
+        {
+            f"{20240101000000 + i:014d}_t{i}": (
+                f'CREATE TABLE "t{i}" ("id" INTEGER NOT NULL, "name" TEXT, CONSTRAINT "t{i}_pkey" PRIMARY KEY ("id"));\n'
+                f'CREATE INDEX "t{i}_name_idx" ON "t{i}"("name");\n'
+            )
+            for i in range(count)
+        },
+    )
 
 
 @requires_pg_binaries
 def test_ctrl_c_removes_the_temporary_cluster(tmp_path: Path) -> None:
-    tree = _big_tree()
-    if tree is None:
-        pytest.skip("shared/corpus not found")
+    tree = _big_tree(tmp_path)
     base = Path(tempfile.mkdtemp(prefix="codemod-verify-test-", dir="/tmp"))
     base.chmod(0o755)
     try:
@@ -378,10 +380,8 @@ def test_ctrl_c_removes_the_temporary_cluster(tmp_path: Path) -> None:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def test_ctrl_c_with_a_database_url_drops_the_scratch_databases(pg_cluster: TemporaryCluster) -> None:
-    tree = _big_tree()
-    if tree is None:
-        pytest.skip("shared/corpus not found")
+def test_ctrl_c_with_a_database_url_drops_the_scratch_databases(pg_cluster: TemporaryCluster, tmp_path: Path) -> None:
+    tree = _big_tree(tmp_path)
     child = subprocess.Popen(
         [sys.executable, "-m", "codemod.cli", "verify", str(tree), "--database-url", pg_cluster.url],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -416,11 +416,8 @@ def _case_id(path: Path) -> str:
 
 
 @pytest.fixture
-def oracle() -> None:
-    if not oracle_available():
-        if os.environ.get("CODEMOD_REQUIRE_PRISMA") == "1":
-            pytest.fail("CODEMOD_REQUIRE_PRISMA=1 but the Prisma oracle is not installed (npm ci --prefix prisma_oracle)")
-        pytest.skip("Prisma oracle not installed (npm ci --prefix prisma_oracle)")
+def oracle(needs_prisma: None) -> None:
+    """The Prisma oracle (skip, or fail under CODEMOD_REQUIRE_PRISMA=1, without it)."""
 
 
 @pytest.mark.parametrize("case", parity_cases(), ids=_case_id)
@@ -469,8 +466,8 @@ def _corpus_root() -> Path:
 HEALTHY = healthy_postgres_trees()
 
 
-@pytest.mark.skipif(not HEALTHY, reason="shared/corpus not found")
-@pytest.mark.parametrize("name", HEALTHY)
+@pytest.mark.usefixtures("needs_corpus")
+@pytest.mark.parametrize("name", HEALTHY or ["corpus-missing"])
 def test_healthy_corpus_tree_applies(name: str, pg_database: str) -> None:
     """Slow-but-run (about 15 s for all of them): what Prisma applies cleanly, our replay applies."""
     tree = load_tree(_corpus_root() / name)
@@ -480,9 +477,7 @@ def test_healthy_corpus_tree_applies(name: str, pg_database: str) -> None:
     assert len(result.applied) == len(tree.migrations)
 
 
-def test_corpus_list_is_read() -> None:
-    if not HEALTHY:
-        pytest.skip("shared/corpus not found")
+def test_corpus_list_is_read(needs_corpus: None) -> None:
     assert "triggerdotdev__trigger.dev" in HEALTHY and "civitai__civitai" not in HEALTHY
     assert all(re.fullmatch(r"[\w.-]+", name) for name in HEALTHY)
 
@@ -512,8 +507,7 @@ def test_unreachable_url_is_one_line_exit_2(seed: Path) -> None:
 # --------------------------------------------------------------------------- --prisma: the engine's second opinion
 
 
-@pytest.mark.skipif(not oracle_available(), reason="the Prisma oracle is not installed")
-def test_prisma_second_opinion(seed: Path, pg_cluster: TemporaryCluster) -> None:
+def test_prisma_second_opinion(seed: Path, oracle: None, pg_cluster: TemporaryCluster) -> None:
     report = verify(seed, database_url=pg_cluster.url, prisma=True)
     assert report.prisma == {"ok": True, "failed_migration": None, "message": None}
     assert report.proven and report.to_json()["prisma"]["ok"] is True
