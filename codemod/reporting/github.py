@@ -22,7 +22,7 @@ def github_annotations(findings: list[Finding]) -> str:
     for finding in findings:
         properties = ",".join(
             [
-                f"file={_escape_property(display_path(artifact_path(finding)))}",
+                f"file={_escape_property(escape(display_path(artifact_path(finding)), keep_newlines=True))}",
                 f"line={finding.line}",
                 f"col={finding.col}",
                 f"title={_escape_property('codemod ' + finding.code)}",
