@@ -56,10 +56,10 @@ def parse_dotenv(text: str, environ: dict[str, str] | None = None) -> dict[str, 
         quote = rest[:1]
         if quote in ("'", '"', "`"):
             body = rest[1:]
-            while quote not in body and index < len(lines):  # a quoted value may span lines
+            while _closing(body, quote) < 0 and index < len(lines):  # a quoted value may span lines
                 body += "\n" + lines[index]
                 index += 1
-            end = body.find(quote)
+            end = _closing(body, quote)
             value = body if end < 0 else body[:end]
             if quote == '"':
                 value = value.replace("\\n", "\n").replace("\\r", "\r").replace('\\"', '"')
@@ -69,6 +69,14 @@ def parse_dotenv(text: str, environ: dict[str, str] | None = None) -> dict[str, 
             value = _expand(value, values, lookup)
         values[key] = value
     return values
+
+
+def _closing(body: str, quote: str) -> int:
+    """Index of the quote that ends a value (in double quotes, not one escaped by a backslash)."""
+    index = body.find(quote)
+    while index > 0 and quote == '"' and (len(body[:index]) - len(body[:index].rstrip("\\"))) % 2:
+        index = body.find(quote, index + 1)
+    return index
 
 
 def _expand(value: str, values: dict[str, str], environ: dict[str, str]) -> str:
