@@ -42,6 +42,22 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+def _os_error_line(error: OSError) -> str:
+    from codemod.display import escape
+
+    where = str(error.filename) if error.filename is not None else ""
+    if where and error.filename2 is not None:
+        where += f" → {error.filename2}"
+    reason = error.strerror or str(error)
+    return escape(f"{where}: {reason}" if where != "" else reason)
+
+
+def typer_abort() -> type[BaseException]:
+    import typer
+
+    return typer.Abort
+
+
 def _one_line_errors_group() -> Any:
     """typer's group, with usage errors (unknown option, bad value) as one line: ``codemod: …``."""
     from typer.core import TyperGroup
@@ -50,6 +66,7 @@ def _one_line_errors_group() -> Any:
         from typer._click import exceptions as click_errors
     except ImportError:  # typer before it vendored click
         from click import exceptions as click_errors  # type: ignore[no-redef]
+    abort = getattr(click_errors, "Abort", None) or typer_abort()
 
     class OneLineErrors(TyperGroup):
         def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
@@ -68,9 +85,12 @@ def _one_line_errors_group() -> Any:
             except click_errors.ClickException as error:
                 print(f"codemod: {' '.join(error.format_message().split())}", file=sys.stderr)
                 sys.exit(error.exit_code)
-            except click_errors.Abort:
+            except abort:
                 print("codemod: aborted", file=sys.stderr)
                 sys.exit(1)
+            except OSError as error:  # the file system said no (permissions, a name too long, a full disk)
+                print(f"codemod: {_os_error_line(error)}", file=sys.stderr)
+                sys.exit(2)
             sys.exit(result if isinstance(result, int) else 0)
 
     return OneLineErrors
