@@ -274,10 +274,10 @@ def _unnamed_indexes(analysis: Any) -> dict[Any, Any]:
                 taken.setdefault(creation.key.schema, set()).add(pg_truncate(creation.key.name))
         expression = report.statement.expression
         if isinstance(expression, exp.Drop) and str(expression.args.get("kind") or "").upper() == "INDEX":
-            for dropped in [expression.this, *expression.expressions]:
-                if isinstance(dropped, exp.Table):
-                    for qname in [q for q in chosen if q.name == pg_truncate(dropped.name)]:
-                        del chosen[qname]
+            for dropped in expression.args.get("tables") or [expression.this]:
+                name = table_qname(dropped) if isinstance(dropped, exp.Table) else None
+                if name is not None:
+                    chosen.pop(QName(name.schema, pg_truncate(name.name)), None)
             continue
         if not isinstance(expression, exp.Create) or str(expression.args.get("kind") or "").upper() != "INDEX":
             continue

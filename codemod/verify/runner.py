@@ -16,6 +16,7 @@ server given by URL; with a URL it creates and drops only databases it named its
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -30,6 +31,10 @@ from codemod.dburl import mask_url, scrub
 from codemod.model import Migration, MigrationTree
 
 SCRATCH_PREFIX = "codemod_verify_"
+
+# psycopg logs what it ignores while closing a connection that an interruption left busy ("error
+# ignored in rollback"); unhandled, Python prints it on stderr, after our one line. Keep it quiet.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 APPLIED = "applied"
 FAILED = "failed"
