@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import os
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 # (name, module, function, one-line summary for `codemod --help`)
@@ -69,11 +70,29 @@ def _one_line_errors_group() -> Any:
     abort = getattr(click_errors, "Abort", None) or typer_abort()
 
     class OneLineErrors(TyperGroup):
-        def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        def main(
+            self,
+            args: Sequence[str] | None = None,
+            prog_name: str | None = None,
+            complete_var: str | None = None,
+            standalone_mode: bool = True,
+            windows_expand_args: bool = True,
+            **extra: Any,
+        ) -> Any:
+            def run() -> Any:
+                return super(OneLineErrors, self).main(
+                    args=args,
+                    prog_name=prog_name,
+                    complete_var=complete_var,
+                    standalone_mode=False,
+                    windows_expand_args=windows_expand_args,
+                    **extra,
+                )
+
             if not standalone_mode:
-                return super().main(*args, standalone_mode=False, **kwargs)
+                return run()
             try:
-                result = super().main(*args, standalone_mode=False, **kwargs)
+                result = run()
             except click_errors.NoArgsIsHelpError as error:  # `codemod` alone: the help
                 error.show()
                 sys.exit(error.exit_code)

@@ -72,6 +72,7 @@ What the fix does: nothing; correct the code (``codemod list-transforms`` lists 
 def show_config() -> None:
     """Print the effective configuration and where each value came from."""
     from codemod.config import KEYS
+    from codemod.display import escape
 
     settings = settings_from(None, None, None, None)
     for name, key in KEYS.items():
@@ -82,4 +83,4 @@ def show_config() -> None:
             shown = ", ".join(value)
         else:
             shown = str(value).lower() if isinstance(value, bool) else str(value)
-        typer.echo(f"{name:<13} = {shown:<30} # {settings.sources[name]}; {key.help}")
+        typer.echo(escape(f"{name:<13} = {shown:<30} # {settings.sources[name]}; {key.help}"))

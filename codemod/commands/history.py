@@ -14,6 +14,7 @@ import typer
 
 from codemod.commands.common import OrderOption, fail
 from codemod.dburl import redact
+from codemod.display import escape
 from codemod.errors import CodemodError
 
 PathArgument = Annotated[
@@ -114,7 +115,7 @@ def resolve(
     if outcome.dry_run:
         typer.echo("dry run: nothing was changed")
     elif outcome.executed:
-        typer.echo(f"rows backed up in {outcome.backup}")
+        typer.echo(escape(f"rows backed up in {outcome.backup}"))
         typer.echo(f"done: {len(outcome.plan.actions)} change(s) committed in {redact(database_url or '')}")
         typer.echo("next: `prisma migrate deploy` applies what is pending" if any(
             a.kind == "rolled-back" for a in outcome.plan.actions) else "next: `codemod status` to check")

@@ -275,9 +275,9 @@ def _unnamed_indexes(analysis: Any) -> dict[Any, Any]:
         expression = report.statement.expression
         if isinstance(expression, exp.Drop) and str(expression.args.get("kind") or "").upper() == "INDEX":
             for dropped in expression.args.get("tables") or [expression.this]:
-                name = table_qname(dropped) if isinstance(dropped, exp.Table) else None
-                if name is not None:
-                    chosen.pop(QName(name.schema, pg_truncate(name.name)), None)
+                gone = table_qname(dropped) if isinstance(dropped, exp.Table) else None
+                if gone is not None:
+                    chosen.pop(QName(gone.schema, pg_truncate(gone.name)), None)
             continue
         if not isinstance(expression, exp.Create) or str(expression.args.get("kind") or "").upper() != "INDEX":
             continue
