@@ -28,5 +28,6 @@ def github_annotations(findings: list[Finding]) -> str:
                 f"title={_escape_property('codemod ' + finding.code)}",
             ]
         )
-        lines.append(f"::{_COMMAND[finding.severity]} {properties}::{_escape_data(escape(finding.message))}")
+        message = escape(finding.message) + (f"\nhelp: {escape(finding.advice)}" if finding.advice else "")
+        lines.append(f"::{_COMMAND[finding.severity]} {properties}::{_escape_data(message)}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -6,8 +6,12 @@ Version 1::
      "tree": {"root": str, "provider": str, "order": "locale"|"bytes", "migrations": int},
      "summary": {"error": int, "warning": int, "note": int, "fixable": int},
      "findings": [{"code", "severity", "migration", "path", "line", "column", "message",
+                   "help": str | null, "sqlstate": str | null, "stops_here": bool,
                    "fix": null | {"description": str, "unsafe": bool,
                                   "renames": [{"from", "to"}], "edits": int}}]}
+
+``help`` is what to do (the fix's description when there is a fix), ``sqlstate`` the error
+PostgreSQL would raise there, ``stops_here`` marks where ``prisma migrate deploy`` stops.
 """
 
 from __future__ import annotations
@@ -38,6 +42,9 @@ def finding_dict(finding: Finding) -> dict:
         "line": finding.line,
         "column": finding.col,
         "message": finding.message,
+        "help": finding.advice,
+        "sqlstate": finding.sqlstate,
+        "stops_here": finding.stops_here,
         "fix": None
         if fix is None
         else {
