@@ -169,6 +169,7 @@ def main() -> None:
 
     interrupt.install()
     try:
+        _recover(sys.argv[1:])
         build_app()()
         code = 0
     except SystemExit as stop:
@@ -177,6 +178,9 @@ def main() -> None:
         code = stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 1
     except KeyboardInterrupt:  # before the command ran (imports) or after it
         code = interrupt.EXIT_CODE
+    except OSError as error:  # unreadable or unwritable files: one line, never a traceback
+        print(f"codemod: {_os_error_line(error)}", file=sys.stderr)
+        code = 2
     if interrupt.received():
         if not interrupt.announced():
             print(interrupt.line(), file=sys.stderr)
@@ -188,6 +192,19 @@ def main() -> None:
         pass
     atexit._run_exitfuncs()
     os._exit(code)
+
+
+def _recover(argv: list[str]) -> None:
+    """Finish or undo a tree write that a killed run left behind, before any command reads the tree."""
+    from codemod.display import escape
+    from codemod.errors import CodemodError
+    from codemod.render.recover import recover_at_startup
+
+    try:
+        recover_at_startup(argv)
+    except CodemodError as error:
+        print(f"codemod: {escape(error.one_line())}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

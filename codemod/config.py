@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from codemod.errors import CodemodError
+from codemod.model.tree import ORDERS
 
 FORMATS = ("text", "concise", "json", "sarif", "github")
-ORDERS = ("locale", "bytes")
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,14 @@ KEYS: dict[str, Key] = {
     key.name: key
     for key in (
         Key("path", str, ".", help="project root or migrations directory"),
-        Key("select", list, None, help="only these transform codes"),
-        Key("ignore", list, [], help="skip these transform codes"),
+        Key("select", list, None, help="only these rule codes"),
+        Key("ignore", list, [], help="skip these rule codes"),
         Key("order", str, "locale", ORDERS, "folder order: locale (Prisma ≥ 6.6) or bytes (older)"),
         Key("format", str, "text", FORMATS, "report format of check"),
         Key("backup-dir", str, None, help="where apply keeps originals"),
         Key("unsafe-fixes", bool, False, help="also apply unsafe fixes"),
+        Key("keep-order", bool, False, help="never re-sequence: guard and re-run instead"),
+        Key("idempotent", bool, False, help="make every statement of a rewritten migration safe to run twice"),
     )
 }
 

@@ -1,38 +1,137 @@
-"""What a transform is given (the tree and its replay) and the edit helpers transforms share."""
+"""What a rule is given: the tree, its replay, the options; and the helpers rules share.
+
+Rules (``transforms/``) import nothing of codemod but this module, the model, names and sqlgen:
+everything they may ask of the pipeline goes through here, so a rule cannot reach for files,
+folders or the order of another stage.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from codemod.analysis.replay import Replay
-from codemod.model import Edit, Finding, Fix, Migration, MigrationTree, Severity, Span, Statement
+from sqlglot.dialects.dialect import Dialect
+
+from codemod.allocate import Slot, allocate
+from codemod.analysis.discover import order_disagreements, sort_names
+from codemod.analysis.replay import Creation, Failure, Replay, Requirement, StatementReport
+from codemod.analysis.sequence import resequence, same_outcome
+from codemod.analysis.table_elements import Action, ForeignKey, alter_actions, column_texts, foreign_keys
+from codemod.idempotent import Outcome, make_idempotent
+from codemod.model import Finding, Fix, Migration, MigrationTree, Severity, Statement
+from codemod.model.edits import append_to_migration, insert_before, replace_chars, replace_statement
+from codemod.model.rules import Rule
+
+__all__ = [
+    "Action",
+    "Context",
+    "Creation",
+    "Failure",
+    "ForeignKey",
+    "Outcome",
+    "Requirement",
+    "StatementReport",
+    "alter_actions",
+    "append_to_migration",
+    "column_texts",
+    "foreign_keys",
+    "insert_before",
+    "replace_chars",
+    "replace_statement",
+]
 
 
 @dataclass
 class Context:
     tree: MigrationTree
     replay: Replay
+    idempotent: bool = False  # harden every statement of a rewritten migration (--idempotent)
+    keep_order: bool = False  # never re-sequence (--keep-order): guard and re-run instead
+    unsafe_fixes: bool = False  # rules may then include the risky parts of a fix (--unsafe-fixes)
+    _order: list[list[str] | None] = field(default_factory=list, repr=False)
 
+    # ── findings ─────────────────────────────────────────────────────────────────────────
     def finding(
-        self, code: str, severity: Severity, statement: Statement, message: str, fix: Fix | None = None
+        self, rule: Rule, statement: Statement, message: str, fix: Fix | None = None,
+        severity: Severity | None = None, help: str | None = None,
     ) -> Finding:
         migration = statement.migration
-        return Finding(code, severity, migration.name, migration.sql_path, statement.line, statement.col, message, fix)
+        return Finding(rule.code, severity or rule.severity, migration.name, migration.sql_path, statement.line, statement.col, message, fix, help)
+
+    def failure_finding(
+        self, rule: Rule, report: StatementReport, failure: Failure, fix: Fix | None = None, help: str | None = None,
+        message: str | None = None,
+    ) -> Finding:
+        """A finding at the statement where PostgreSQL would stop, with its SQLSTATE."""
+        migration = report.statement.migration
+        text = message or failure.message
+        if not failure.certain:
+            text = f"may fail: {text} (if the DO block's branch runs: codemod cannot decide its condition)"
+        return Finding(
+            rule.code, rule.severity, migration.name, migration.sql_path, report.line, report.col, text, fix,
+            help, failure.sqlstate, certain=failure.certain,
+        )
 
     def migration_finding(
-        self, code: str, severity: Severity, migration: Migration, message: str, fix: Fix | None = None
+        self, rule: Rule, migration: Migration, message: str, fix: Fix | None = None,
+        severity: Severity | None = None, help: str | None = None, sqlstate: str | None = None,
     ) -> Finding:
-        return Finding(code, severity, migration.name, migration.folder, 1, 1, message, fix)
+        return Finding(rule.code, severity or rule.severity, migration.name, migration.folder, 1, 1, message, fix, help, sqlstate)
+
+    def file_finding(
+        self, rule: Rule, migration: Migration, line: int, message: str, fix: Fix | None = None,
+        help: str | None = None, sqlstate: str | None = None,
+    ) -> Finding:
+        return Finding(rule.code, rule.severity, migration.name, migration.sql_path, line, 1, message, fix, help, sqlstate)
+
+    # ── what rules may ask ───────────────────────────────────────────────────────────────
+    def failures(self, rule: str) -> list[tuple[StatementReport, Failure]]:
+        """Predicted failures that the replay assigned to a rule, in tree order."""
+        return [(report, failure) for report, failure in self.replay.failures() if failure.rule == rule and not report.caught]
+
+    def creator_after(self, requirement: Requirement, seq: int) -> StatementReport | None:
+        """The first statement after ``seq`` that creates what a requirement names."""
+        kinds = ("table", "relation") if requirement.kind in ("table", "relation") else (requirement.log_kind,)
+        found = [r for kind in kinds if (r := self.replay.first_creation_after(kind, requirement.key, seq)) is not None]
+        return min(found, key=lambda report: report.seq) if found else None
+
+    def resequenced(self) -> list[str] | None:
+        """An order of the migrations in which every need comes first (None: keep today's)."""
+        if self.keep_order:
+            return None
+        if not self._order:
+            dialect = Dialect.get_or_raise(self.tree.dialect)
+            self._order.append(resequence(self.tree, self.replay, dialect, _renames_count))
+        return self._order[0]
+
+    def orders_give_the_same_outcome(self) -> bool:
+        """Whether the tree applied in the other Prisma order fails nowhere new and ends the same."""
+        names = [m.name for m in self.tree.migrations]
+        other = sort_names(names, "bytes" if self.tree.order == "locale" else "locale")
+        return other == names or same_outcome(self.tree, self.replay, other, Dialect.get_or_raise(self.tree.dialect))
+
+    @staticmethod
+    def allocate_names(names: list[str], must_rename: set[str]) -> dict[str, str]:
+        """14-digit names that keep this order (see :mod:`codemod.allocate`)."""
+        return dict(zip(names, allocate([Slot(name, name in must_rename) for name in names]), strict=True))
+
+    def column_texts(self, statement: Statement) -> dict[str, str]:
+        return column_texts(statement)
+
+    def foreign_keys(self, statement: Statement, table: object) -> list[ForeignKey]:
+        return foreign_keys(statement, table)  # type: ignore[arg-type]
+
+    def harden(self, statement: Statement) -> Outcome:
+        return make_idempotent(statement)
+
+    @staticmethod
+    def order_disagreements(names: list[str]) -> set[str]:
+        return order_disagreements(names)
+
+    @staticmethod
+    def sort_names(names: list[str], order: str) -> list[str]:
+        return sort_names(names, order)  # type: ignore[arg-type]
 
 
-def replace_statement(statement: Statement, text: str) -> Edit:
-    """Replace a statement (its ``;`` included) with new text."""
-    return Edit(statement.migration.name, statement.span, text)
-
-
-def append_to_migration(migration: Migration, text: str) -> Edit:
-    """Add text at the end of a migration file, on lines of its own, in the file's line ending."""
-    newline = migration.newline
-    lead = "" if not migration.raw or migration.raw.endswith(b"\n") else newline
-    end = len(migration.raw)
-    return Edit(migration.name, Span(end, end), f"{lead}{newline}{text}{newline}")
+def _renames_count(order: list[str]) -> int:
+    """How many folders an order renames (what re-sequencing minimises)."""
+    return sum(new != old for old, new in zip(order, allocate([Slot(name) for name in order]), strict=True))

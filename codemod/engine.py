@@ -1,4 +1,10 @@
-"""The library's entry points: analyse a tree, then plan its repair. The CLI only calls these."""
+"""The library's entry points: analyse a tree, then plan its repair. The CLI only calls these.
+
+Analysis runs in one direction: load and replay the tree; run the tree rules; choose the fixes
+that will apply (safe ones, unsafe ones when asked, none that a suppression covers); run the
+finishing rules over what those fixes touch (conflicts, re-run safety); then apply the
+suppressions and sort, once. The plan only merges the chosen fixes.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from sqlglot.dialects.dialect import Dialect
 
@@ -17,12 +24,12 @@ from codemod.analysis.tree import load_tree
 from codemod.context import Context
 from codemod.errors import CodemodError
 from codemod.model import SEVERITY_RANK, Finding, MigrationTree
-from codemod.plan import CONFLICT_CODE, IDEMPOTENCY_CODE, Plan
-from codemod.plan import make_plan as _make_plan
+from codemod.plan import Plan
 from codemod.progress import Progress
-from codemod.suppress import apply_suppressions
+from codemod.suppress import Suppressions
 
 SQL_FIXES_DIALECTS = {"postgres"}
+PRISMA_READ_FAILURES = {"P3015", "22021"}  # files Prisma cannot read: it stops before applying anything
 
 
 @dataclass
@@ -30,17 +37,19 @@ class AnalyseOptions:
     order: Order = "locale"
     select: frozenset[str] | None = None
     ignore: frozenset[str] = field(default_factory=frozenset)
+    unsafe_fixes: bool = False
+    idempotent: bool = False
+    keep_order: bool = False
 
-    def selected(self) -> list:
+    def selected(self) -> list[ModuleType]:
         unknown = (set(self.select or ()) | set(self.ignore)) - set(transforms.BY_CODE)
         if unknown:
             known = ", ".join(sorted(transforms.BY_CODE))
-            raise CodemodError(f"unknown transform code {', '.join(sorted(unknown))} (known: {known})")
-        return [
-            module
-            for module in transforms.ALL
-            if (self.select is None or module.CODE in self.select) and module.CODE not in self.ignore
-        ]
+            raise CodemodError(f"unknown rule code {', '.join(sorted(unknown))} (known: {known})")
+        return [module for module in transforms.ALL if self.wants(module.RULE.code)]
+
+    def wants(self, code: str) -> bool:
+        return (self.select is None or code in self.select) and code not in self.ignore
 
 
 @dataclass
@@ -48,6 +57,8 @@ class Analysis:
     tree: MigrationTree
     replay: Replay
     findings: list[Finding]
+    fixes: list[Finding] = field(default_factory=list)  # the findings whose fixes apply, in order
+    options: AnalyseOptions = field(default_factory=AnalyseOptions)
 
     @property
     def statement_count(self) -> int:
@@ -71,26 +82,61 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def analyse(path: Path | str, options: AnalyseOptions | None = None, progress: Progress | None = None) -> Analysis:
-    """Load, replay and run the selected transforms; findings come in tree order."""
+    """Load, replay and run the selected rules; findings come in tree order."""
+    options = options or AnalyseOptions()
     with _fewer_collections():
-        return _analyse(Path(path), options or AnalyseOptions(), progress)
+        options.selected()  # unknown codes are bad input before any file is read
+        tree = load_tree(Path(path), options.order, progress)
+        return analyse_tree(tree, options)
 
 
-def _analyse(path: Path, options: AnalyseOptions, progress: Progress | None) -> Analysis:
+def analyse_tree(tree: MigrationTree, options: AnalyseOptions) -> Analysis:
+    """Analyse a tree already in memory (the fixpoint replays rewritten trees this way)."""
     modules = options.selected()
-    tree = load_tree(path, options.order, progress)
     replay = replay_tree(tree, Dialect.get_or_raise(tree.dialect))
-    context = Context(tree, replay)
+    context = Context(tree, replay, idempotent=options.idempotent, keep_order=options.keep_order, unsafe_fixes=options.unsafe_fixes)
+    suppressions = Suppressions(tree)
     findings: list[Finding] = []
     for module in modules:
-        findings.extend(module.find(context))
-    known = set(transforms.BY_CODE) | {IDEMPOTENCY_CODE, CONFLICT_CODE}
-    findings = apply_suppressions(tree, findings, known)
+        if module.RULE.phase == "tree":
+            findings.extend(module.find(context))
     if tree.dialect not in SQL_FIXES_DIALECTS:
         _drop_sql_fixes(findings, tree.provider)
+    chosen = [f for f in findings if _applies(f, options) and not suppressions.covers(f)]
+    for module in modules:
+        if module.RULE.phase == "finish":
+            found, chosen = module.finish(context, chosen)
+            findings.extend(found)
+            chosen = [f for f in chosen if not suppressions.covers(f)]
     positions = {migration.name: migration.position for migration in tree.migrations}
-    findings.sort(key=lambda f: (positions[f.migration], f.line, f.col, SEVERITY_RANK[f.severity], f.code))
-    return Analysis(tree, replay, findings)
+
+    def in_tree_order(f: Finding) -> tuple:
+        return (positions.get(f.migration, -1), f.line, f.col, SEVERITY_RANK[f.severity], f.code)
+
+    findings.sort(key=in_tree_order)
+    _mark_first_stop(findings)  # before suppression: a suppressed failure still stops deploy there
+    findings = suppressions.apply(findings)
+    if options.wants(transforms.unknown_suppression.RULE.code):
+        findings.extend(suppressions.unknown(set(transforms.BY_CODE), transforms.unknown_suppression.RULE))
+        findings.sort(key=in_tree_order)
+    kept = {id(finding) for finding in findings}
+    return Analysis(tree, replay, findings, [f for f in chosen if id(f) in kept], options)
+
+
+def _applies(finding: Finding, options: AnalyseOptions) -> bool:
+    return finding.fix is not None and (not finding.fix.unsafe or options.unsafe_fixes)
+
+
+def _mark_first_stop(findings: list[Finding]) -> None:
+    """Where `prisma migrate deploy` stops on an empty database.
+
+    Prisma reads every migration file before it applies the first, so a file it cannot read
+    (P3015, not UTF-8) stops it wherever it is; otherwise the first certain failure does.
+    """
+    failures = [f for f in findings if f.severity == "error" and f.sqlstate is not None and f.certain]
+    unreadable = [f for f in failures if f.sqlstate in PRISMA_READ_FAILURES]
+    if unreadable or failures:
+        (unreadable or failures)[0].stops_here = True
 
 
 def _drop_sql_fixes(findings: list[Finding], provider: str) -> None:
@@ -98,8 +144,11 @@ def _drop_sql_fixes(findings: list[Finding], provider: str) -> None:
     for finding in findings:
         if finding.fix is not None and finding.fix.edits:
             finding.fix = None
-            finding.message += f" (no automatic fix for provider {provider} yet)"
+            finding.help = f"no automatic fix for provider {provider} yet"
 
 
-def make_plan(analysis: Analysis, unsafe_fixes: bool = False) -> Plan:
-    return _make_plan(analysis.tree, analysis.findings, unsafe_fixes)
+def make_plan(analysis: Analysis) -> Plan:
+    """Repair the analysed tree to a fixpoint (see :mod:`codemod.repair`); nothing is written."""
+    from codemod.repair import repair
+
+    return repair(analysis, analysis.options)

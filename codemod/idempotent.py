@@ -17,8 +17,8 @@ from sqlglot.tokens import Token, TokenType
 from codemod import sqlgen
 from codemod.analysis import opaque
 from codemod.analysis.opaque import word
-from codemod.context import replace_statement
 from codemod.model import Edit, Span, Statement
+from codemod.model.edits import replace_statement
 from codemod.names import QName, identifier_name, table_qname
 
 _HARMLESS_COMMANDS = {"COMMENT", "GRANT", "REVOKE", "SET", "RESET", "SELECT", "DO", "ANALYZE", "REFRESH", "NOTIFY", "VACUUM", "REINDEX", "CLUSTER", "LOCK", "BEGIN", "COMMIT", "START"}

@@ -12,11 +12,80 @@ from typing import NamedTuple
 from sqlglot import exp
 
 DEFAULT_SCHEMA = "public"
+MAX_IDENTIFIER_BYTES = 63  # NAMEDATALEN - 1: PostgreSQL truncates longer names (with a NOTICE)
 
 
 def fold(name: str, quoted: bool) -> str:
-    """The name PostgreSQL stores for an identifier as written."""
-    return name if quoted else name.lower()
+    """The name PostgreSQL stores for an identifier as written (folded, then truncated)."""
+    return truncate(name if quoted else name.lower())
+
+
+def truncate(name: str) -> str:
+    """PostgreSQL keeps the first 63 bytes of a name, never cutting a character in two."""
+    if len(name) <= MAX_IDENTIFIER_BYTES // 4 or len(name.encode("utf-8")) <= MAX_IDENTIFIER_BYTES:
+        return name
+    encoded = name.encode("utf-8")[:MAX_IDENTIFIER_BYTES]
+    return encoded.decode("utf-8", errors="ignore")
+
+
+def object_name(name1: str, name2: str | None, label: str) -> str:
+    """The name PostgreSQL chooses for an implicit object (``makeObjectName``): ``t_col_key``.
+
+    Parts are shortened, the longer first, so that the whole fits in 63 bytes.
+    """
+    first, second = name1.encode("utf-8"), (name2 or "").encode("utf-8")
+    overhead = len(label) + 1 + (1 if name2 is not None else 0)
+    available = MAX_IDENTIFIER_BYTES - overhead
+    while len(first) + len(second) > available:
+        if len(first) > len(second):
+            first = first[:-1]
+        else:
+            second = second[:-1]
+    parts = [first.decode("utf-8", errors="ignore")]
+    if name2 is not None:
+        parts.append(second.decode("utf-8", errors="ignore"))
+    return "_".join(parts + [label])
+
+
+def written_name(node: exp.Expression | None) -> str | None:
+    """The folded name as written, before truncation (to tell two long names apart)."""
+    if isinstance(node, exp.Identifier):
+        return node.this if node.args.get("quoted") else node.this.lower()
+    if isinstance(node, (exp.Column, exp.Table)):
+        return written_name(node.args.get("this"))
+    return identifier_name(node)
+
+
+def parse_qualified(text: str) -> QName | None:
+    """A name as PostgreSQL reads it from text (``'public."User"'`` in ``to_regclass``)."""
+    parts: list[str] = []
+    current = ""
+    quoted = False
+    in_quotes = False
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if in_quotes:
+            if char == '"':
+                if text[index + 1 : index + 2] == '"':
+                    current += '"'
+                    index += 1
+                else:
+                    in_quotes = False
+            else:
+                current += char
+        elif char == '"':
+            in_quotes, quoted = True, True
+        elif char == ".":
+            parts.append(fold(current.strip(), quoted))
+            current, quoted = "", False
+        else:
+            current += char
+        index += 1
+    parts.append(fold(current.strip(), quoted))
+    if not all(parts) or len(parts) > 2:
+        return None
+    return QName.of(parts[-1], parts[0] if len(parts) == 2 else None)
 
 
 def identifier_name(node: exp.Expression | None) -> str | None:

@@ -1,122 +1,203 @@
-"""Merge the fixes of the findings into one consistent set of file edits and folder renames.
+"""The repair as data: the order the tree must apply in, each migration's bytes, and its name.
 
-A plan with no edits reproduces every input byte. Overlapping edits are refused loudly: the
-later fix is dropped and reported, never merged by guesswork. Every migration whose content
-changes is made safe to run again (see :mod:`codemod.idempotent`).
+A :class:`TreeState` is the tree as the repair leaves it so far. Each round of fixes is merged
+into it (:func:`merge_fixes`): edits into bytes (identical edits from two fixes land once),
+re-sequencing into the order, additions and removals into the list of folders, renames into the
+set of folders that must get a 14-digit name. The plan decides nothing: analysis chose the fixes.
+
+Folder names come last (:meth:`Plan.names`), from :mod:`codemod.allocate`, once the order and
+the bytes are final, and depend on the write mode (``_fixed`` variants get new names).
+A plan with no changes reproduces every byte and every name.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache, cached_property
+from typing import Literal
 
+from codemod.allocate import CONVENTION, Slot, allocate
 from codemod.analysis.discover import sort_names
-from codemod.idempotent import make_idempotent
-from codemod.model import Edit, Finding, Fix, Migration, MigrationTree, Span
+from codemod.model import ORDERS, Edit, Finding, Migration, MigrationTree
 
-IDEMPOTENCY_CODE = "not-idempotent"
-CONFLICT_CODE = "fix-conflict"
+Mode = Literal["fixed", "in-place"]
+FIXED_SUFFIX = "_fixed"
+NO_SQL: None = None  # the bytes of a folder without migration.sql
+
+
+@dataclass
+class TreeState:
+    """Entries are keyed by their original folder name, or ``<after>+<suffix>`` for new folders."""
+
+    original: MigrationTree
+    order: list[str]
+    contents: dict[str, bytes | None]
+    must_rename: set[str] = field(default_factory=set)
+    suffixes: dict[str, str] = field(default_factory=dict)  # additions: the words after the timestamp
+    removed: list[str] = field(default_factory=list)
+    chosen_names: dict[str, str] = field(default_factory=dict)  # names set by hand (Plan.rename_folder)
+
+    @staticmethod
+    def of(tree: MigrationTree) -> TreeState:
+        return TreeState(tree, [m.name for m in tree.migrations], {m.name: (m.raw if m.has_sql else NO_SQL) for m in tree.migrations})
+
+    def copy(self) -> TreeState:
+        return TreeState(self.original, list(self.order), dict(self.contents), set(self.must_rename), dict(self.suffixes), list(self.removed), dict(self.chosen_names))
+
+    def fingerprint(self) -> tuple:
+        return (tuple(self.order), tuple(sorted((k, v) for k, v in self.contents.items() if k in self.order)), tuple(sorted(self.must_rename)))
+
+    def names(self, mode: Mode = "in-place") -> dict[str, str]:
+        """Final folder name of every entry, in order."""
+        originals = {m.name: m for m in self.original.migrations}
+        changed = {key for key in self.order if key in originals and self.contents.get(key) != _raw(originals[key])}
+        added = {key for key in self.order if key not in originals}
+        forced = set(self.must_rename) | {key for key in added if key in self.suffixes or not CONVENTION.match(key)}
+        if mode == "fixed":
+            forced |= {key for key in changed if not CONVENTION.match(key)}
+        if not forced and [key for key in self.order if key not in added] == [m.name for m in self.original.migrations if m.name in self.order]:
+            names = {key: key for key in self.order}
+        else:
+            slots = [Slot(None if key in forced and key in added else key, key in forced, self.suffixes.get(key)) for key in self.order]
+            names = dict(zip(self.order, allocate(slots), strict=True))
+        names.update((key, name) for key, name in self.chosen_names.items() if key in names)
+        if mode == "fixed":
+            names = {key: name + FIXED_SUFFIX if key in changed else name for key, name in names.items()}
+        return names
+
+
+def _raw(migration: Migration) -> bytes | None:
+    return migration.raw if migration.has_sql else NO_SQL
 
 
 @dataclass
 class Plan:
+    """What ``apply`` would do to the original tree, after every round of fixes."""
+
     tree: MigrationTree
-    findings: list[Finding]
+    findings: list[Finding]  # what is left: the findings of the final, rewritten tree
+    state: TreeState
     applied: list[Finding] = field(default_factory=list)
-    contents: dict[str, bytes] = field(default_factory=dict)
-    renames: dict[str, str] = field(default_factory=dict)
-    added: dict[str, bytes] = field(default_factory=dict)  # new folder name → its migration.sql
-    removed: list[str] = field(default_factory=list)  # folders moved out of the tree (into the backup)
     problems: list[str] = field(default_factory=list)
+    rounds: int = 0
+    converged: bool = True
+    final_tree: MigrationTree | None = None
 
-    def new_name(self, name: str) -> str:
-        return self.renames.get(name, name)
+    def __post_init__(self) -> None:
+        self._names = cache(self.state.names)
 
-    def changed_migrations(self) -> list[Migration]:
-        """Migrations whose content or name changes, in the tree's order."""
-        return [m for m in self.tree.migrations if m.name in self.contents or m.name in self.renames]
+    def names(self, mode: Mode = "in-place") -> dict[str, str]:
+        return self._names(mode)
+
+    @cached_property
+    def contents(self) -> dict[str, bytes]:
+        """New bytes of the original migrations whose content changes."""
+        originals = {m.name: m for m in self.tree.migrations}
+        return {
+            key: data
+            for key in self.state.order
+            if key in originals and (data := self.state.contents.get(key)) is not None and data != originals[key].raw
+        }
+
+    @cached_property
+    def renames(self) -> dict[str, str]:
+        """Original name → new name, for in-place mode."""
+        return {key: name for key, name in self.names("in-place").items() if key in self._original_names and name != key}
+
+    @property
+    def added(self) -> dict[str, bytes]:
+        """New folders (in-place names) and their ``migration.sql``."""
+        return self.added_in("in-place")
+
+    def added_in(self, mode: Mode) -> dict[str, bytes]:
+        names = self.names(mode)
+        return {names[key]: self.state.contents[key] or b"" for key in self.state.order if key not in self._original_names}
+
+    @property
+    def removed(self) -> list[str]:
+        return self.state.removed
+
+    def add_folder(self, name: str, data: bytes) -> None:
+        """A new folder under a name of one's own choosing, placed where that name sorts."""
+        names = self.names("in-place")
+        position = sum(1 for key in self.state.order if names[key] < name)
+        self.state.order.insert(position, name)
+        self.state.contents[name] = data
+        self._names.cache_clear()
+
+    def rename_folder(self, name: str, new: str) -> None:
+        """Give an original folder a name of one's own choosing."""
+        self.state.chosen_names[name] = new
+        self._names.cache_clear()
+        self.__dict__.pop("renames", None)
+
+    def remove_folder(self, name: str) -> None:
+        """Move an original folder out of the tree (into the backup)."""
+        if name in self.state.order:
+            self.state.order.remove(name)
+        self.state.removed.append(name)
+        self._names.cache_clear()
+
+    @cached_property
+    def _original_names(self) -> set[str]:
+        return {m.name for m in self.tree.migrations}
+
+    def new_name(self, name: str, mode: Mode = "in-place") -> str:
+        return self.names(mode).get(name, name)
+
+    def changed_migrations(self, mode: Mode = "in-place") -> list[Migration]:
+        """Original migrations whose content or name changes, in the original tree's order."""
+        contents, names = self.contents, self.names(mode)
+        return [m for m in self.tree.migrations if m.name in contents or (m.name in names and names[m.name] != m.name)]
 
     @property
     def empty(self) -> bool:
-        return not self.contents and not self.renames and not self.added and not self.removed
+        return not self.contents and not self.renames and not self.added and not self.removed and not self.reordered
+
+    @property
+    def reordered(self) -> bool:
+        kept = [m.name for m in self.tree.migrations if m.name in self.state.order]
+        return [key for key in self.state.order if key in self._original_names] != kept
 
 
-def make_plan(tree: MigrationTree, findings: list[Finding], unsafe_fixes: bool = False) -> Plan:
-    plan = Plan(tree, list(findings))
-    edits: dict[str, list[Edit]] = defaultdict(list)
-    for finding in findings:
+def merge_fixes(state: TreeState, tree: MigrationTree, keys: dict[str, str], fixes: list[Finding]) -> TreeState:
+    """One round of fixes (on ``tree``, whose migration names map to entry keys) into a new state."""
+    merged = state.copy()
+    edits: dict[str, list[Edit]] = {}
+    for finding in fixes:
         fix = finding.fix
-        if fix is None or (fix.unsafe and not unsafe_fixes):
-            continue
-        clash = _clash(fix, edits, plan.renames)
-        if clash:
-            plan.findings.append(_conflict(finding, clash))
-            continue
+        assert fix is not None
         for edit in fix.edits:
-            if edit not in edits[edit.migration]:  # the same edit from two findings lands once
-                edits[edit.migration].append(edit)
+            migration_edits = edits.setdefault(edit.migration, [])
+            if edit not in migration_edits:  # the same edit from two fixes lands once
+                migration_edits.append(edit)
         for rename in fix.renames:
-            plan.renames[rename.old] = rename.new
-        plan.applied.append(finding)
+            merged.must_rename.add(keys[rename.old])
+        if fix.order is not None:
+            merged.order = [keys[name] for name in fix.order] + [key for key in merged.order if key not in keys.values()]
+        for addition in fix.additions:
+            after = keys[addition.after]
+            key = f"{after}+{addition.suffix}"
+            if key in merged.order:
+                continue
+            position = merged.order.index(after) + 1
+            while position < len(merged.order) and merged.order[position].startswith(after + "+"):
+                position += 1
+            merged.order.insert(position, key)
+            merged.contents[key] = addition.text.encode("utf-8")
+            merged.suffixes[key] = addition.suffix
+        for removal in fix.removals:
+            key = keys[removal]
+            if key in merged.order:
+                merged.order.remove(key)
+                merged.removed.append(key)
     for name, migration_edits in edits.items():
         migration = tree.by_name(name)
-        migration_edits.extend(_idempotency_edits(migration, migration_edits, plan.findings))
-        plan.contents[name] = apply_edits(migration.raw, migration_edits, migration)
-    _check_order(plan)
-    return plan
+        merged.contents[keys[name]] = apply_edits(migration.raw, migration_edits)
+    return merged
 
 
-def _clash(fix: Fix, edits: dict[str, list[Edit]], renames: dict[str, str]) -> str | None:
-    for edit in fix.edits:
-        for other in edits.get(edit.migration, []):
-            if edit != other and _overlaps(edit.span, other.span):
-                return f"its edit of {edit.migration} overlaps another fix"
-    for rename in fix.renames:
-        if rename.old in renames and renames[rename.old] != rename.new:
-            return f"{rename.old} is already renamed to {renames[rename.old]}"
-    return None
-
-
-def _overlaps(a: Span, b: Span) -> bool:
-    """Shared bytes; an insertion overlaps only what it falls strictly inside of."""
-    if a.start == a.end and b.start == b.end:
-        return False  # two insertions at one point: both land, in finding order
-    if a.start == a.end:
-        return b.start < a.start < b.end
-    if b.start == b.end:
-        return a.start < b.start < a.end
-    return a.start < b.end and b.start < a.end
-
-
-def _conflict(finding: Finding, reason: str) -> Finding:
-    message = f"the fix for {finding.code} here was not applied: {reason}; fix one, then run codemod again"
-    return Finding(CONFLICT_CODE, "warning", finding.migration, finding.path, finding.line, finding.col, message)
-
-
-def _idempotency_edits(migration: Migration, edits: list[Edit], findings: list[Finding]) -> list[Edit]:
-    """Edits that make the untouched statements of a changed migration safe to run again."""
-    extra: list[Edit] = []
-    for statement in migration.statements:
-        if any(_overlaps(statement.span, edit.span) for edit in edits):
-            continue
-        outcome = make_idempotent(statement)
-        extra.extend(outcome.edits)
-        if outcome.warning:
-            findings.append(
-                Finding(
-                    IDEMPOTENCY_CODE,
-                    "warning",
-                    migration.name,
-                    migration.sql_path,
-                    statement.line,
-                    statement.col,
-                    f"this migration is rewritten, and this statement {outcome.warning}: review it",
-                )
-            )
-    return extra
-
-
-def apply_edits(raw: bytes, edits: list[Edit], migration: Migration) -> bytes:
+def apply_edits(raw: bytes, edits: list[Edit]) -> bytes:
     """Splice the edits into the original bytes; insertions at one point keep their order."""
     ordered = sorted(enumerate(edits), key=lambda item: (item[1].span.start, item[1].span.end, item[0]))
     pieces: list[bytes] = []
@@ -129,13 +210,10 @@ def apply_edits(raw: bytes, edits: list[Edit], migration: Migration) -> bytes:
     return b"".join(pieces)
 
 
-def _check_order(plan: Plan) -> None:
-    """Renamed trees must apply in the same order as before, under both Prisma orders."""
-    if not plan.renames:
-        return
-    intended = [plan.new_name(m.name) for m in plan.tree.migrations]
-    for order in ("locale", "bytes"):
-        if sort_names(intended, order) != intended:  # type: ignore[arg-type]
-            plan.problems.append(
-                f"after the renames the folders sort differently under the {order} order; rename by hand"
-            )
+def order_problems(names: list[str]) -> list[str]:
+    """Final names must sort into the intended order under both Prisma orders."""
+    return [
+        f"after the renames the folders sort differently under the {order} order; rename by hand"
+        for order in ORDERS
+        if sort_names(names, order) != names
+    ]

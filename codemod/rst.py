@@ -37,10 +37,20 @@ def _inline(text: str) -> str:
 
 
 def rst_to_text(doc: str) -> str:
-    """Plain text of a docstring in reStructuredText; literal blocks keep their indentation."""
+    """Plain text of a docstring in reStructuredText; literal blocks keep their indentation.
+
+    Inline markup is read paragraph by paragraph, so that a literal may span two lines.
+    """
     out: list[str] = []
+    paragraph: list[str] = []
     introducer: int | None = None  # indentation of the line that ended in "::", until its block starts
     block: int | None = None  # inside a literal block: lines indented deeper than this are verbatim
+
+    def flush() -> None:
+        if paragraph:
+            out.extend(_inline("\n".join(paragraph)).split("\n"))
+            paragraph.clear()
+
     for line in doc.expandtabs(4).strip("\n").splitlines():
         stripped = line.strip()
         indent = len(line) - len(line.lstrip())
@@ -55,14 +65,21 @@ def rst_to_text(doc: str) -> str:
                 out.append(line.rstrip())
                 continue
             introducer = None
+        if not stripped:
+            flush()
+            out.append("")
+            continue
         if stripped.endswith("::"):
             introducer = indent
             if stripped == "::":  # a bare "::" paragraph introduces the block and prints nothing
+                flush()
                 continue
             head = line.rstrip()[:-2]
-            out.append(_inline(head.rstrip() if head.endswith(" ") else head + ":"))
+            paragraph.append(head.rstrip() if head.endswith(" ") else head + ":")
+            flush()
             continue
-        out.append(_inline(line.rstrip()) if stripped else "")
+        paragraph.append(line.rstrip())
+    flush()
     while out and not out[-1].strip():
         out.pop()
     return "\n".join(out)

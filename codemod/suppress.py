@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 
 from codemod.model import Finding, Migration, MigrationTree
+from codemod.model.rules import Rule
 
 _MARKER = re.compile(r"(?:--|/\*)\s*codemod:\s*ignore(?:\[([^\]]*)\])?", re.IGNORECASE)
-UNKNOWN_CODE = "unknown-suppression"
 ALL = "*"
 
 
@@ -60,30 +60,41 @@ def _statement_line(statement_lines: list[tuple[int, int, int, int]], offset: in
     return None
 
 
-def apply_suppressions(tree: MigrationTree, findings: list[Finding], known_codes: set[str]) -> list[Finding]:
-    """Findings left after the inline suppressions, plus one for each unknown code named."""
-    by_migration = {migration.name: find_suppressions(migration) for migration in tree.migrations}
-    kept = []
-    for finding in findings:
-        suppressions = by_migration.get(finding.migration, [])
-        folder_level = finding.path == tree.root / finding.migration
-        if not any(
+class Suppressions:
+    """The inline suppressions of a tree, read once; asked about each finding."""
+
+    def __init__(self, tree: MigrationTree) -> None:
+        self.root = tree.root
+        self.tree = tree
+        self.by_migration = {migration.name: find_suppressions(migration) for migration in tree.migrations}
+
+    def covers(self, finding: Finding) -> bool:
+        folder_level = finding.path == self.root / finding.migration
+        return any(
             (finding.code in s.codes or ALL in s.codes) and (folder_level or s.statement_line == finding.line)
-            for s in suppressions
-        ):
-            kept.append(finding)
-    for migration in tree.migrations:
-        for suppression in by_migration[migration.name]:
-            for code in sorted(suppression.codes - known_codes - {ALL}):
-                kept.append(
-                    Finding(
-                        UNKNOWN_CODE,
-                        "warning",
-                        migration.name,
-                        migration.sql_path,
-                        suppression.line,
-                        1,
-                        f"suppression names an unknown code {code!r} (see `codemod list-transforms`)",
+            for s in self.by_migration.get(finding.migration, [])
+        )
+
+    def apply(self, findings: list[Finding]) -> list[Finding]:
+        """The findings no suppression covers."""
+        return [finding for finding in findings if not self.covers(finding)]
+
+    def unknown(self, known: set[str], rule: Rule) -> list[Finding]:
+        """One finding for each code a suppression names that no rule has."""
+        found = []
+        for migration in self.tree.migrations:
+            for suppression in self.by_migration[migration.name]:
+                for code in sorted(suppression.codes - known - {ALL}):
+                    found.append(
+                        Finding(
+                            rule.code,
+                            rule.severity,
+                            migration.name,
+                            migration.sql_path,
+                            suppression.line,
+                            1,
+                            f"suppression names an unknown code {code!r}",
+                            help="see `codemod list-transforms` for the codes",
+                        )
                     )
-                )
-    return kept
+        return found

@@ -1,6 +1,8 @@
 """Golden cases: ``golden/<case>/before`` is a migrations tree, ``expected`` the in-place result.
 
-An optional ``golden/<case>/options.json`` holds analysis options (``order``, ``unsafe_fixes``).
+An optional ``golden/<case>/options.json`` holds analysis options (``order``, ``unsafe_fixes``,
+``keep_order``, ``idempotent``, ``select``, ``ignore``) and ``"expect": "unproven"`` for a case
+whose rewrite must still fail on PostgreSQL (an object no migration creates).
 Set ``CODEMOD_UPDATE_GOLDEN=1`` to rewrite ``expected`` from the current code (then review it).
 """
 
@@ -35,11 +37,25 @@ class GoldenCase:
         return json.loads(path.read_text()) if path.exists() else {}
 
     def analyse(self, root: Path | None = None) -> Analysis:
+        return analyse(root or self.before, self.analyse_options())
+
+    def analyse_options(self) -> AnalyseOptions:
         options = self.options()
-        return analyse(root or self.before, AnalyseOptions(order=options.get("order", "locale")))
+        return AnalyseOptions(
+            order=options.get("order", "locale"),
+            unsafe_fixes=options.get("unsafe_fixes", False),
+            keep_order=options.get("keep_order", False),
+            idempotent=options.get("idempotent", False),
+            select=frozenset(options["select"]) if "select" in options else None,
+            ignore=frozenset(options.get("ignore", ())),
+        )
+
+    @property
+    def expect_proven(self) -> bool:
+        return self.options().get("expect", "proven") == "proven"
 
     def plan(self, root: Path | None = None) -> Plan:
-        return make_plan(self.analyse(root), unsafe_fixes=self.options().get("unsafe_fixes", False))
+        return make_plan(self.analyse(root))
 
 
 def golden_cases() -> list[GoldenCase]:

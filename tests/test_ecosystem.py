@@ -64,10 +64,12 @@ def test_pyproject_setting_changes_the_result(cli, project: Path) -> None:
     assert re.search(r"ignore\s+= timestamp-name\s+# .*pyproject.toml \[tool.codemod\]", shown), shown
 
 
-def test_codemod_toml_path_and_format(cli, project: Path, tmp_path: Path) -> None:
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
+def test_codemod_toml_path_and_format(cli, project: Path, tmp_path: Path, monkeypatch) -> None:
+    """A relative path in the file is relative to the file, not to where codemod runs."""
+    elsewhere = project / "src" / "deeper"
+    elsewhere.mkdir(parents=True)
     (project / "codemod.toml").write_text('path = "prisma/migrations"\nformat = "json"\nselect = ["duplicate-create"]\n')
+    monkeypatch.chdir(elsewhere)
     result = cli.invoke(app, ["check"])
     document = json.loads(result.stdout)
     assert [f["code"] for f in document["findings"]] == ["duplicate-create"]
@@ -88,7 +90,7 @@ def test_inline_suppression_silences_and_unknown_codes_are_reported(cli, project
     result = cli.invoke(app, ["check", "--select", "duplicate-create"])
     assert result.exit_code == 0 and "duplicate-create error" not in result.stdout
     sql.write_text(text.replace("-- CreateTable\nCREATE TABLE \"dead_letter_queue\"", "-- codemod: ignore[duplicate-craete]\nCREATE TABLE \"dead_letter_queue\"", 1))
-    result = cli.invoke(app, ["check", "--select", "duplicate-create"])
+    result = cli.invoke(app, ["check", "--select", "duplicate-create,unknown-suppression"])
     assert result.exit_code == 1 and "unknown code 'duplicate-craete'" in result.stdout
     sql.write_text("SELECT '-- codemod: ignore[duplicate-create]';\n" + text)
     assert "duplicate-create error" in cli.invoke(app, ["check", "--select", "duplicate-create"]).stdout

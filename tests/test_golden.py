@@ -39,7 +39,9 @@ def test_rewrite_is_idempotent(case: GoldenCase) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_report_and_diff_snapshot(case: GoldenCase, snapshot, monkeypatch) -> None:
     monkeypatch.chdir(case.folder)
+    analysis = case.analyse(Path("before"))
     plan = case.plan(Path("before"))
-    report = findings_text(plan.findings)
+    report = findings_text(analysis.findings)
     diff = unified_diff(file_changes(plan, "in-place"))
-    assert {"report": report, "diff": diff} == snapshot
+    left = findings_text(plan.findings)
+    assert {"report": report, "diff": diff, "left": left} == snapshot

@@ -204,21 +204,24 @@ def test_status_replaced_by_fixed_variant_via_manifest(tmp_path: Path, pg_databa
     assert result.exit_code == 0, result.output
     manifest = next((project / "prisma" / ".codemod-backup").glob("*/manifest.json"))
     changes = {c["old"]: c for c in json.loads(manifest.read_text())["changes"]}
-    assert changes["20250513_add_batch_processing"]["new"] == "20250513000000_add_batch_processing_fixed"
+    # batch_processing is re-sequenced after the projects it needs (renamed, SQL unchanged);
+    # error_handling is rewritten, so it becomes a _fixed variant with a 14-digit name.
+    assert changes["20250513_add_batch_processing"]["new"] == "20250513022651_add_batch_processing"
     assert changes["20250513_add_batch_processing"]["old_checksum"] == checksum(original["20250513_add_batch_processing"])
+    assert changes["20250513_add_error_handling"]["new"] == "20250513000000_add_error_handling_fixed"
 
     report = history_status(project, pg_database)
-    project_entry = report.entry("20250513022650_add_project_and_schema_models_fixed")
-    assert project_entry.state == "replaced" and project_entry.matched_by == "manifest"
-    assert report.entry("20250513000000_add_batch_processing_fixed").state == "replaced"
+    renamed = report.entry("20250513022651_add_batch_processing")
+    assert renamed.state == "renamed" and renamed.matched_by == "manifest"
+    assert report.entry("20250513022650_add_project_and_schema_models").state == "applied"
     failed = report.entry("20250513_add_error_handling")
     assert failed.state == "failed" and failed.rewritten
-    assert report.entry("20250513000001_add_error_handling_fixed").state == "pending"
-    # The database applied project before batch; the rewritten tree puts batch first.
-    assert any("applied 20250513022650_add_project_and_schema_models_fixed before" in n for n in report.order_notes)
+    assert report.entry("20250513000000_add_error_handling_fixed").state == "pending"
+    # What the database applied (init, projects, batch) comes in the same order in the rewritten tree.
+    assert report.order_notes == []
     result = cli.invoke(app, ["status", str(project), "--database-url", pg_database])
     assert result.exit_code == 1
-    assert "replaced" in result.stdout and "order:" in result.stdout
+    assert "renamed" in result.stdout
     assert result.stdout.splitlines()[-1].startswith("next: run `codemod resolve`")
 
 

@@ -62,7 +62,7 @@ def _rewrite(tmp_path: Path, sql: str) -> tuple[bytes, list[str]]:
         edits += outcome.edits
         if outcome.warning:
             warnings.append(f"{statement.line}: {outcome.warning}")
-    return apply_edits(migration.raw, edits, migration), warnings
+    return apply_edits(migration.raw, edits), warnings
 
 
 def test_every_statement_kind_runs_twice(pg_database: str, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -61,7 +62,7 @@ def test_full_report_layout(cli, tmp_path: Path) -> None:
     assert re.match(r"^\S*20240102000000_b/migration\.sql:2:2: duplicate-create error: table ", lines[head])
     assert lines[head + 1] == "  |"
     assert lines[head + 2] == '2 |     CREATE TABLE "users" ("id" TEXT);'  # a tab shows as four spaces
-    assert lines[head + 3] == "  |     " + "^" * len('CREATE TABLE "users" ("id" TEXT);')
+    assert lines[head + 3].removesuffix(" deploy stops here") == "  |     " + "^" * len('CREATE TABLE "users" ("id" TEXT);')
     assert lines[head + 4] == "  |"
     assert lines[head + 5].startswith("  = help: ") and lines[head + 5].endswith("(fixable: `codemod apply`)")
     assert lines[head + 6] == "  = see: codemod explain duplicate-create"
@@ -162,9 +163,9 @@ def test_color_always_survives_a_pipe_and_no_color_is_honoured(command: list[str
 def test_dry_run_says_would_apply(cli, tmp_path: Path) -> None:
     shutil.copytree(SEED, tmp_path / "seed")
     dry = cli.invoke(app, ["apply", str(tmp_path / "seed"), "--dry-run"])
-    assert "would apply 4 fixes; would change 3 migrations" in dry.stderr and "fixes applied" not in dry.stderr
+    assert "would apply 4 fixes" in dry.stderr and "fixes applied" not in dry.stderr and "applied 4" not in dry.stderr
     real = cli.invoke(app, ["apply", str(tmp_path / "seed"), "--in-place"])
-    assert "4 fixes applied; changed 3 migrations" in real.stderr
+    assert "applied 4 fixes" in real.stderr and "would apply" not in real.stderr
 
 
 # --------------------------------------------------------------------------- help, version, explain
@@ -284,10 +285,11 @@ def test_hostile_names_in_apply_and_its_patch(cli, tmp_path: Path, monkeypatch) 
 def test_one_line_error_for_a_name_with_a_newline(cli, tmp_path: Path) -> None:
     migrations = write(tmp_path, {"20240101000000_a/migration.sql": "SELECT 1;\n"})
     (migrations / "20240102000000_x\ny\x1b[2J").mkdir()
+    os.mkfifo(migrations / "20240102000000_x\ny\x1b[2J" / "migration.sql")  # reading it would block
     result = cli.invoke(app, ["check", str(migrations)])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "\x1b" not in result.stderr
-    assert "20240102000000_x\\ny\\e[2J: migration folder has no migration.sql" in result.stderr
+    assert "20240102000000_x\\ny\\e[2J/migration.sql: not a regular file" in result.stderr
 
 
 # --------------------------------------------------------------------------- misreads

@@ -1,11 +1,15 @@
-"""Renames to 14-digit timestamps keep today's order, stay unique, and sort the same both ways."""
+"""Folder names: the allocator keeps today's order, always finds names, and they sort the same both ways;
+timestamp-name judges an order ambiguity by its outcome."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from codemod import analyse, make_plan
+from codemod.allocate import Slot, allocate, stamp_of
 from codemod.analysis.discover import sort_names
-from transforms.timestamp_name import CONVENTION, plan_renames
 
 
 @pytest.mark.parametrize(
@@ -13,45 +17,61 @@ from transforms.timestamp_name import CONVENTION, plan_renames
     [
         ["20250507030812_init", "20250513_add_batch", "20250513_add_errors", "20250513022650_add_projects"],
         ["20250513_x", "20250513000000_y"],  # the date itself is taken: the second before it is used
-        ["20250512235959_a", "20250513_x", "20250513_y", "20250513000001_z"],  # no room for both
+        ["20250512235959_a", "20250513_x", "20250513_y", "20250513000001_z"],  # no room for both: one more is renamed
         ["01_init", "02_users", "03_posts"],  # no dates, no neighbours
         ["0001_init", "20240101000000_next"],
         ["migration one", "migration-two", "20240101000000_next"],
         ["20240101000000_init", "2024010110_hourly", "202401011030_minutes", "20240102_day"],
+        ["20250511000000_a", "20250512999999_fix_order", "20250513_next", "20250514000000_b"],  # not a real time
+        ["20240101000003_c", "20240101000001_a", "20240101000002_b"],  # an order the names contradict
     ],
 )
-def test_renames_keep_the_order_and_agree_under_both_orders(names: list[str]) -> None:
-    order = sort_names(names, "locale")
-    renames, blocked = plan_renames(order)
-    if blocked:  # only where one second cannot hold two folders
-        assert names[1:3] == ["20250513_x", "20250513_y"] and len(blocked) == 1
-        return
-    renamed = [renames.get(name, name) for name in order]
-    assert all(CONVENTION.match(name) for name in renamed)
+def test_allocated_names_keep_the_order_and_agree_under_both_orders(names: list[str]) -> None:
+    renamed = allocate([Slot(name, stamp_of(name) is None) for name in names])
+    assert all(stamp_of(name) is not None for name in renamed)
     assert len(set(renamed)) == len(renamed)
     assert sort_names(renamed, "locale") == renamed == sort_names(renamed, "bytes")
 
 
-def test_dates_in_names_are_kept_where_they_fit() -> None:
-    renames, _ = plan_renames(sort_names(["20240101000000_init", "20240105_posts", "20240106_likes"], "locale"))
-    assert renames == {"20240105_posts": "20240105000000_posts", "20240106_likes": "20240106000000_likes"}
-    renames, _ = plan_renames(["20250513_x", "20250513000000_y"])
-    assert renames == {"20250513_x": "20250512235959_x"}
+def test_the_longest_run_of_real_timestamps_keeps_its_names() -> None:
+    names = ["20240101000000_init", "20240105_posts", "20240106_likes", "20240107000000_tags"]
+    assert allocate([Slot(name, stamp_of(name) is None) for name in names]) == [
+        "20240101000000_init", "20240105000000_posts", "20240106000000_likes", "20240107000000_tags"
+    ]
+    assert allocate([Slot("20250513_x", True), Slot("20250513000000_y")]) == ["20250512235959_x", "20250513000000_y"]
+    moved = allocate([Slot(name) for name in ["20240101000000_a", "20240103000000_c", "20240102000000_b", "20240104000000_d"]])
+    assert sum(new != old for new, old in zip(moved, ["20240101000000_a", "20240103000000_c", "20240102000000_b", "20240104000000_d"], strict=True)) == 1
 
 
-def test_shared_timestamps_whose_order_flips_are_renamed(tmp_path) -> None:
-    from codemod import analyse, make_plan
-
-    root = tmp_path / "migrations"
-    for name in ("20240101000000_add_users", "20240101000000_Backfill", "20240102000000_later"):
+def _tree(root: Path, migrations: dict[str, str]) -> Path:
+    for name, sql in migrations.items():
         (root / name).mkdir(parents=True)
-        (root / name / "migration.sql").write_text("SELECT 1;\n")
+        (root / name / "migration.sql").write_text(sql)
     (root / "migration_lock.toml").write_text('provider = "postgresql"\n')
+    return root
+
+
+def test_shared_timestamps_whose_order_changes_the_outcome_are_renamed(tmp_path: Path) -> None:
+    root = _tree(tmp_path / "migrations", {
+        "20240101000000_add_users": 'CREATE TABLE "users" ("id" INT);\n',
+        "20240101000000_Backfill": 'UPDATE "users" SET "id" = 1;\n',
+        "20240102000000_later": "SELECT 1;\n",
+    })
     assert sort_names(["20240101000000_add_users", "20240101000000_Backfill"], "bytes")[0] == "20240101000000_Backfill"
     analysis = analyse(root)
-    assert [(f.code, f.severity, f.migration) for f in analysis.findings] == [
-        ("timestamp-name", "error", "20240101000000_Backfill")
-    ]
+    assert [(f.code, f.severity, f.migration) for f in analysis.findings] == [("timestamp-name", "error", "20240101000000_Backfill")]
     plan = make_plan(analysis)
     assert plan.renames == {"20240101000000_Backfill": "20240101000001_Backfill"}
     assert plan.problems == []
+
+
+def test_orders_that_differ_with_the_same_outcome_keep_their_names(tmp_path: Path) -> None:
+    """A healthy tree whose two orders give the same schema is not renamed by default."""
+    root = _tree(tmp_path / "migrations", {
+        "20240101000000_init": 'CREATE TABLE "users" ("id" INT);\n',
+        "20240102_posts": 'CREATE TABLE "posts" ("id" INT);\n',
+        "20240102000000_tags": 'CREATE TABLE "tags" ("id" INT);\n',
+    })
+    analysis = analyse(root)
+    assert {(f.code, f.severity) for f in analysis.findings} == {("timestamp-name", "warning")}
+    assert make_plan(analysis).empty

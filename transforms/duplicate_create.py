@@ -1,50 +1,83 @@
 """Creates an object that already exists at that point of the tree.
 
-What it finds: a ``CREATE TABLE``, ``CREATE TYPE``, ``CREATE [UNIQUE] INDEX``, ``ADD CONSTRAINT``
-or ``ADD COLUMN`` (without ``IF NOT EXISTS``) of an object that an earlier statement created and
-nothing dropped or renamed away since.
+What it finds: a ``CREATE TABLE``, ``CREATE TYPE``, ``CREATE [UNIQUE] INDEX``, ``ADD CONSTRAINT``,
+``ADD COLUMN`` or ``ADD VALUE`` (without ``IF NOT EXISTS``) of an object that an earlier statement
+created and nothing dropped or renamed away since; also a multi-action ``ALTER TABLE`` where only
+some actions repeat what exists.
 
-Why it breaks: PostgreSQL stops with "relation … already exists" (42P07) or "type … already
-exists" (42710); Prisma records the migration as failed and refuses every later deploy (P3009).
+Why it breaks: PostgreSQL stops with "relation … already exists" (42P07), "column … already
+exists" (42701) or "… already exists" (42710); Prisma records the migration as failed and refuses
+every later deploy (P3009).
 
 What the fix does: an identical duplicate is replaced by a comment saying where the object was
-created. A later definition that brings more (columns, constraints, enum values) becomes the
-idempotent delta: ``ALTER TABLE … ADD COLUMN IF NOT EXISTS``, a guarded ``ADD CONSTRAINT``,
-``ALTER TYPE … ADD VALUE IF NOT EXISTS``. A definition that contradicts the first (a column of
-another type, another index definition) is left alone and reported: a human must decide.
+created (in a multi-action ``ALTER TABLE``, only that action goes; the others stay as written). A
+later definition that differs becomes the delta to it, difference by difference: what it adds
+is added (``ADD COLUMN IF NOT EXISTS``, a guarded ``ADD CONSTRAINT``, ``ADD VALUE … AFTER``); what
+it relaxes is applied (``DROP NOT NULL``, defaults, a foreign key's ``ON DELETE`` by drop and
+re-add); what only the existing object has is kept (a ``NOT NULL`` column without default is made
+nullable so that inserts written for the later definition work); what it tightens or retypes
+(``SET NOT NULL``, ``TYPE``) is left as it is and reported, unless ``--unsafe-fixes``.
+
+Fix safety: safe; the risky parts (type changes, ``SET NOT NULL``, dropping columns) are only
+applied with ``--unsafe-fixes`` and otherwise named in the fix's description.
 
 Example::
 
     -- 20250507030812_init
-    CREATE TABLE "dead_letter_queue" ("id" TEXT NOT NULL, CONSTRAINT "dead_letter_queue_pkey" PRIMARY KEY ("id"));
+    CREATE TABLE "dead_letter_queue" ("id" TEXT NOT NULL, "file_id" TEXT NOT NULL, CONSTRAINT "dead_letter_queue_pkey" PRIMARY KEY ("id"));
     -- 20250513000001_add_error_handling (before)
-    CREATE TABLE "dead_letter_queue" ("id" TEXT NOT NULL, "error" TEXT, CONSTRAINT "dead_letter_queue_pkey" PRIMARY KEY ("id"));
-    -- after
+    CREATE TABLE "dead_letter_queue" ("id" TEXT NOT NULL, "file_id" TEXT, "error" TEXT, CONSTRAINT "dead_letter_queue_pkey" PRIMARY KEY ("id"));
+    -- 20250513000001_add_error_handling (after)
     ALTER TABLE "dead_letter_queue" ADD COLUMN IF NOT EXISTS "error" TEXT;
+    ALTER TABLE "dead_letter_queue" ALTER COLUMN "file_id" DROP NOT NULL;
 """
 
 from __future__ import annotations
 
-from codemod import sqlgen
-from codemod.analysis.replay import Creation, StatementReport
-from codemod.analysis.table_elements import column_texts
-from codemod.context import Context, replace_statement
-from codemod.model import Finding, Fix
-from codemod.model.schema import ColumnDef, ConstraintDef, IndexState, TableState, TypeState
-from codemod.names import QName, quote_literal
+from sqlglot.tokens import TokenType
 
-CODE = "duplicate-create"
-SUMMARY = "Creates a table, type, index, constraint or column that already exists at that point"
-SEVERITY = "error"
+from codemod import sqlgen
+from codemod.context import (
+    Action,
+    Context,
+    Creation,
+    Failure,
+    StatementReport,
+    alter_actions,
+    insert_before,
+    replace_chars,
+    replace_statement,
+)
+from codemod.model import Finding, Fix, Statement
+from codemod.model.rules import Rule
+from codemod.model.schema import ColumnDef, ConstraintDef, IndexState, TableState, TypeState
+from codemod.names import QName, fold
+from transforms.reconcile import Delta, column_changes, constraint_change, enum_delta, table_delta
+
+RULE = Rule(
+    code="duplicate-create",
+    summary="Creates a table, type, index, constraint or column that already exists at that point",
+    severity="error",
+    fix_safety="safe",
+    doc=__doc__ or "",
+)
+CODE = RULE.code
 
 
 def find(context: Context) -> list[Finding]:
     findings = []
-    for report in context.replay.top_level():
-        for creation in report.creations:
-            if creation.existing is not None and not creation.if_not_exists:
-                findings.append(_finding(context, report, creation))
+    for report, failure in context.failures(CODE):
+        creation = failure.subject
+        if isinstance(creation, Creation) and not report.guarded:
+            findings.append(_finding(context, report, failure, creation))
+        else:
+            findings.append(context.failure_finding(RULE, report, failure, help=_help(report)))
     return findings
+
+
+def _help(report: StatementReport) -> str:
+    where = "this statement in the DO block" if report.guarded else "this statement"
+    return f"remove {where}, or make it conditional, if the object it creates is already there"
 
 
 def _creator(existing: object) -> str:
@@ -52,130 +85,132 @@ def _creator(existing: object) -> str:
     return f"migration {statement.migration.name}" if statement is not None else "an earlier statement"
 
 
-def _finding(context: Context, report: StatementReport, creation: Creation) -> Finding:
-    statement = report.statement
-    newline = statement.migration.newline
+def _finding(context: Context, report: StatementReport, failure: Failure, creation: Creation) -> Finding:
     where = _creator(creation.existing)
     headline = f"{creation.label} already exists (created by {where})"
-    outcome = _reconcile(creation, newline, column_texts(statement) if creation.kind == "table" else {})
-    if isinstance(outcome, _Conflict):
-        message = f"{headline}; the definitions differ ({outcome.reason}): a human must decide"
-        return context.finding(CODE, "error", statement, message)
-    if report.action_count > 1 and creation.kind in ("constraint", "column"):
-        message = f"{headline}; the statement does more than this, so codemod leaves it to a human"
-        return context.finding(CODE, "error", statement, message)
-    kept = f"; the existing one also has {', '.join(outcome.kept)}, which stays" if outcome.kept else ""
-    if outcome.delta:
-        description = f"rewrite into the idempotent delta ({outcome.summary}){kept}"
-        text = (newline * 2).join(outcome.delta)
-    else:
-        description = f"remove the duplicate{kept}" if kept else "remove the identical duplicate"
-        text = sqlgen.comment(f"removed duplicate {creation.label}, already created by {where}")
-    fix = Fix(description, [replace_statement(statement, text)])
-    return context.finding(CODE, "error", statement, f"{headline}; fix: {description}", fix)
+    outcome = _outcome(context, report, creation, where)
+    if isinstance(outcome, str):
+        message = f"{headline}; the definitions differ ({outcome})"
+        return context.failure_finding(RULE, report, failure, message=message, help="a human must decide which definition is meant")
+    return context.failure_finding(RULE, report, failure, outcome, message=headline)
 
 
-class _Conflict:
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-
-
-class _Delta:
-    def __init__(self, delta: list[str], summary: str = "", kept: list[str] | None = None) -> None:
-        self.delta = delta
-        self.summary = summary
-        self.kept = kept or []
-
-
-def _reconcile(creation: Creation, newline: str, written: dict[str, str]) -> _Conflict | _Delta:
+def _outcome(context: Context, report: StatementReport, creation: Creation, where: str) -> Fix | str:
+    """The fix for one duplicate, or why there is none."""
+    statement = report.statement
+    newline = statement.migration.newline
     existing, new = creation.existing, creation.new
+    if creation.kind == "label":
+        edits = context.harden(statement).edits
+        return Fix("add IF NOT EXISTS", edits) if edits else "codemod cannot add IF NOT EXISTS here"
+    if creation.kind in ("column", "constraint"):
+        return _action_fix(context, report, creation, where)
     if isinstance(existing, TableState) and isinstance(new, TableState):
-        return _table_delta(existing, new, newline, written)
-    if isinstance(existing, TypeState) and isinstance(new, TypeState):
-        return _enum_delta(existing, new)
-    if isinstance(existing, IndexState) and isinstance(new, IndexState):
-        if existing.signature is not None and existing.signature == new.signature:
-            return _Delta([])
-        return _Conflict("another index definition under the same name")
-    if isinstance(existing, ConstraintDef) and isinstance(new, ConstraintDef):
-        if existing.signature == new.signature:
-            return _Delta([])
-        return _Conflict(f"{existing.signature} vs {new.signature}")
-    if isinstance(existing, ColumnDef) and isinstance(new, ColumnDef):
-        differences = existing.differences(new)
-        return _Conflict("; ".join(differences)) if differences else _Delta([])
-    return _Conflict("codemod cannot compare them")
+        delta = table_delta(existing, new, context.column_texts(statement), newline)
+    elif isinstance(existing, TypeState) and isinstance(new, TypeState):
+        delta = enum_delta(existing, new)
+    elif isinstance(existing, IndexState) and isinstance(new, IndexState):
+        return _index_fix(statement, existing, new, where, context.unsafe_fixes)
+    else:
+        return "codemod cannot compare them"
+    if isinstance(delta, str):
+        return delta
+    return _replacement(statement, creation, delta, where, context.unsafe_fixes)
 
 
-def _table_delta(existing: TableState, new: TableState, newline: str, written: dict[str, str]) -> _Conflict | _Delta:
-    if existing.columns is None or new.columns is None:
-        return _Conflict("one of them is not a plain column list")
-    conflicts = []
-    added: list[ColumnDef] = []
-    for name, column in new.columns.items():
-        present = existing.columns.get(name)
-        if present is None:
-            added.append(column)
-        else:
-            differences = present.differences(column)
-            if differences:
-                conflicts.append(f"column {name!r}: {', '.join(differences)}")
-    if conflicts:
-        return _Conflict("; ".join(conflicts))
-    statements = [
-        f"ALTER TABLE {new.name} ADD COLUMN IF NOT EXISTS {written.get(column.name, column.sql)};" for column in added
-    ]
-    added_constraints = _missing_constraints(existing, new)
-    for constraint in added_constraints:
-        statements.append(_guarded_add_constraint(new.name, constraint, newline))
-    parts = []
-    if added:
-        parts.append("adds " + ", ".join(repr(column.name) for column in added))
-    if added_constraints:
-        parts.append("adds constraint " + ", ".join(repr(c.name) for c in added_constraints))
-    kept = [f"column {name!r}" for name in existing.columns if name not in new.columns]
-    return _Delta(statements, "; ".join(parts), kept)
+def _replacement(statement: Statement, creation: Creation, delta: Delta, where: str, unsafe_fixes: bool) -> Fix:
+    newline = statement.migration.newline
+    statements = delta.statements(unsafe_fixes)
+    notes = [] if unsafe_fixes else [sqlgen.comment(f"left as it is: {item}") for item in delta.left]
+    if statements or notes:
+        text = (newline * 2).join(statements + notes)
+        description = f"rewrite into the delta: {delta.describe(unsafe_fixes)}" if delta.done or delta.left else "rewrite into the delta"
+    else:
+        text = sqlgen.comment(f"removed duplicate {creation.label}, already created by {where}")
+        kept = f"; the existing one also has {', '.join(delta.kept)}, which stays" if delta.kept else ""
+        description = f"remove the duplicate{kept}" if kept else "remove the identical duplicate"
+    return Fix(description, [replace_statement(statement, text)])
 
 
-def _missing_constraints(existing: TableState, new: TableState) -> list[ConstraintDef]:
-    known_signatures = {constraint.signature for constraint in existing.constraints.values()}
-    missing = []
-    for constraint in new.constraints.values():
-        if constraint.name and constraint.name in existing.constraints:
+def _index_fix(statement: Statement, existing: IndexState, new: IndexState, where: str, unsafe_fixes: bool) -> Fix | str:
+    if existing.signature is not None and existing.signature == new.signature:
+        text = sqlgen.comment(f"removed duplicate index {new.name}, already created by {where}")
+        return Fix("remove the identical duplicate", [replace_statement(statement, text)])
+    if existing.definition is None:
+        return "the existing index belongs to a constraint"
+    tightens = new.unique and not existing.unique
+    if tightens and not unsafe_fixes:
+        return "the later index is UNIQUE and the existing one is not (with --unsafe-fixes: rebuild it, which fails on duplicate rows)"
+    newline = statement.migration.newline
+    text = f"DROP INDEX {new.name.sql()};{newline}{statement.text}"
+    return Fix(f"rebuild the index as this later definition says (drop {new.name}, create it again)", [replace_statement(statement, text)])
+
+
+def _action_fix(context: Context, report: StatementReport, creation: Creation, where: str) -> Fix | str:
+    """A repeated ADD COLUMN / ADD CONSTRAINT: the action goes, and what it changes lands beside it."""
+    statement = report.statement
+    existing, new = creation.existing, creation.new
+    table = creation.key[0] if isinstance(creation.key, tuple) else None
+    delta = Delta()
+    if isinstance(existing, ColumnDef) and isinstance(new, ColumnDef) and isinstance(table, QName):
+        column_changes(table, existing, new, delta)
+    elif isinstance(existing, ConstraintDef) and isinstance(new, ConstraintDef) and isinstance(table, QName):
+        if existing.signature != new.signature:
+            delta = constraint_change(table, existing, new)
+    else:
+        return "codemod cannot compare them"
+    newline = statement.migration.newline
+    statements = delta.statements(context.unsafe_fixes)
+    notes = [] if context.unsafe_fixes else [sqlgen.comment(f"left as it is: {item}") for item in delta.left]
+    actions = alter_actions(statement)
+    removable = _removable_actions(report)
+    what = delta.describe(context.unsafe_fixes) or "nothing else changes"
+    if len(actions) <= 1 or removable == len(actions):
+        removed = sqlgen.comment(f"removed duplicate {creation.label}, already created by {where}")
+        text = (newline * 2).join(statements + notes) if len(actions) <= 1 and (statements or notes) else removed
+        if len(actions) > 1:
+            return Fix("remove the statement: every action repeats what exists", [replace_statement(statement, text)])
+        description = "remove the identical duplicate" if not (statements or notes) else f"rewrite into the delta: {what}"
+        return Fix(description, [replace_statement(statement, text)])
+    action = _action_of(statement, actions, creation)
+    if action is None:
+        return "codemod cannot find the action in the statement"
+    edits = [replace_chars(statement.migration, action.cut[0], action.cut[1], "")]
+    if statements or notes:
+        edits.insert(0, insert_before(statement, newline.join(statements + notes) + newline))
+    return Fix(f"remove this action (the others stay as written): {what}", edits)
+
+
+def _removable_actions(report: StatementReport) -> int:
+    """How many actions of the statement repeat an object exactly (the statement may go whole)."""
+    count = 0
+    for failure in report.failures:
+        creation = failure.subject
+        if failure.rule == CODE and isinstance(creation, Creation) and creation.kind in ("column", "constraint"):
+            existing, new = creation.existing, creation.new
+            same_column = isinstance(existing, ColumnDef) and isinstance(new, ColumnDef) and not existing.differences(new)
+            same_constraint = isinstance(existing, ConstraintDef) and isinstance(new, ConstraintDef) and existing.signature == new.signature
+            count += same_column or same_constraint
+    return count
+
+
+def _action_of(statement: Statement, actions: list[Action], creation: Creation) -> Action | None:
+    """The ``ADD [COLUMN|CONSTRAINT] name`` action that creates ``creation``."""
+    name = creation.key[1] if isinstance(creation.key, tuple) else None
+    for action in actions:
+        tokens = [t for t in statement.tokens if action.start <= t.start < action.end]
+        words = [t.text.upper() if t.token_type != TokenType.IDENTIFIER else "" for t in tokens]
+        at = 1 if words[:1] == ["ADD"] else None
+        if at is None:
             continue
-        if not constraint.name and constraint.signature in known_signatures:
+        if words[at : at + 1] in (["COLUMN"], ["CONSTRAINT"]):
+            if (words[at] == "CONSTRAINT") != (creation.kind == "constraint"):
+                continue
+            at += 1
+        elif creation.kind == "constraint":
             continue
-        if constraint.name and constraint.kind in ("p", "u", "f", "c"):
-            missing.append(constraint)
-    return missing
-
-
-def _guarded_add_constraint(table: QName, constraint: ConstraintDef, newline: str) -> str:
-    assert constraint.name
-    conditions = [sqlgen.constraint_missing(table, constraint.name)]
-    if constraint.kind == "p":
-        conditions = [sqlgen.primary_key_missing(table)]
-    if constraint.references is not None:
-        conditions.insert(0, sqlgen.relation_exists(constraint.references))
-    return sqlgen.guarded(f"ALTER TABLE {table} ADD {constraint.sql}", conditions, newline)
-
-
-def _enum_delta(existing: TypeState, new: TypeState) -> _Conflict | _Delta:
-    if existing.values is None or new.values is None:
-        return _Conflict("one of them is not an enum")
-    shared_new = [value for value in new.values if value in existing.values]
-    shared_old = [value for value in existing.values if value in new.values]
-    if shared_new != shared_old:
-        return _Conflict("the shared enum values come in another order")
-    statements = []
-    for index, value in enumerate(new.values):
-        if value in existing.values:
-            continue
-        if index > 0:
-            position = f" AFTER {quote_literal(new.values[index - 1])}"
-        else:
-            position = f" BEFORE {quote_literal(existing.values[0])}" if existing.values else ""
-        statements.append(f"ALTER TYPE {new.name} ADD VALUE IF NOT EXISTS {quote_literal(value)}{position};")
-    added = [value for value in new.values if value not in existing.values]
-    kept = [f"value {value!r}" for value in existing.values if value not in new.values]
-    return _Delta(statements, "adds value " + ", ".join(repr(v) for v in added) if added else "", kept)
+        if words[at : at + 3] == ["IF", "NOT", "EXISTS"]:
+            at += 3
+        if at < len(tokens) and fold(tokens[at].text, tokens[at].token_type == TokenType.IDENTIFIER) == name:
+            return action
+    return None

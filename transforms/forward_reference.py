@@ -37,92 +37,108 @@ from sqlglot import exp
 from sqlglot.tokens import TokenType
 
 from codemod import sqlgen
-from codemod.analysis.replay import Requirement, StatementReport
-from codemod.analysis.table_elements import foreign_keys
-from codemod.context import Context, append_to_migration, replace_statement
-from codemod.model import Edit, Finding, Fix, Migration, Span, Statement
+from codemod.context import (
+    Context,
+    Failure,
+    Requirement,
+    StatementReport,
+    append_to_migration,
+    foreign_keys,
+    insert_before,
+    replace_statement,
+)
+from codemod.model import Edit, Finding, Fix, Migration, Statement
+from codemod.model.rules import Rule
 from codemod.names import QName, identifier_name, quote_ident, table_qname
 
-CODE = "forward-reference"
-SUMMARY = "Refers to a table, type or column that only a later migration creates"
-SEVERITY = "error"
+RULE = Rule(
+    code="forward-reference",
+    summary="Refers to a table, type or column that only a later migration creates",
+    severity="error",
+    fix_safety="safe",
+    doc=__doc__ or "",
+)
+CODE = RULE.code
+
+Later = list[tuple[Requirement, StatementReport]]
 
 
 def find(context: Context) -> list[Finding]:
-    findings = []
-    hoisted: dict[QName, str] = {}
-    for report in context.replay.top_level():
-        later = _later_creations(context, report)
-        if later:
-            findings.append(_finding(context, report, later, hoisted))
-    return findings
-
-
-def _later_creations(context: Context, report: StatementReport) -> list[tuple[Requirement, StatementReport]]:
-    found = []
-    for requirement in report.missing:
-        creator = context.replay.first_creation_after(requirement.kind, requirement.key, report.seq)
-        if creator is not None:
-            found.append((requirement, creator))
-    return found
+    by_report: dict[int, tuple[StatementReport, Failure, Later]] = {}
+    first_use: dict[QName, StatementReport] = {}
+    for report, failure in context.failures("missing"):
+        requirement = failure.subject
+        if not isinstance(requirement, Requirement):
+            continue
+        creator = context.creator_after(requirement, report.seq)
+        if creator is None:
+            continue
+        entry = by_report.setdefault(report.seq, (report, failure, []))
+        entry[2].append((requirement, creator))
+        if requirement.kind == "type" and not report.guarded:
+            first_use.setdefault(requirement.name, report)
+    return [_finding(context, report, failure, later, first_use) for report, failure, later in by_report.values()]
 
 
 def _finding(
-    context: Context, report: StatementReport, later: list[tuple[Requirement, StatementReport]], hoisted: dict[QName, str]
+    context: Context, report: StatementReport, failure: Failure, later: Later, first_use: dict[QName, StatementReport]
 ) -> Finding:
     statement = report.statement
     needs = ", ".join(
         f"{requirement} (created later by {creator.statement.migration.name})"
         for requirement, creator in later
     )
+    message = f"needs {needs}"
+    order = context.resequenced()
+    if order is not None and all(creator.statement.migration.name != statement.migration.name for _, creator in later):
+        first = min((creator for _, creator in later), key=lambda creator: creator.seq).statement.migration.name
+        description = f"re-sequence: apply {first} before {statement.migration.name} (folders are renamed; no SQL changes)"
+        return context.failure_finding(RULE, report, failure, Fix(description, order=tuple(order)), message=message)
+    if report.guarded:
+        return context.failure_finding(RULE, report, failure, message=message, help="move the DO block after the migration that creates it")
     types = [(r, c) for r, c in later if r.kind == "type"]
-    tables = [(r, c) for r, c in later if r.kind in ("table", "column")]
+    tables = [(r, c) for r, c in later if r.kind in ("table", "relation", "column")]
+    others = [(r, c) for r, c in later if r.kind not in ("type", "table", "relation", "column")]
+    if others:
+        return context.failure_finding(RULE, report, failure, message=message, help="move this statement after the migration that creates what it needs")
     edits: list[Edit] = []
     steps: list[str] = []
     for requirement, creator in types:
-        hoist = _hoist_type(statement, requirement.name, creator, hoisted)
+        hoist = _hoist_type(requirement.name, creator, first_use[requirement.name])
         if hoist is None:
-            return context.finding(CODE, "error", statement, f"needs {needs}; codemod cannot create the type earlier: move it by hand")
+            return context.failure_finding(RULE, report, failure, message=message, help="codemod cannot create the type earlier: move it by hand")
         edits += hoist
-        if hoist:
-            steps.append(f"create type {requirement.name} here, idempotently")
-        else:
-            steps.append(f"type {requirement.name} is created earlier by the fix at {hoisted[requirement.name]}")
+        where = first_use[requirement.name].statement
+        steps.append(f"create type {requirement.name} before its first use ({where.migration.name}:{where.line}), idempotently")
     if tables:
         table_fix = _guard_tables(statement, report, tables)
         if table_fix is None:
-            message = f"needs {needs}; codemod cannot guard this statement: move it after the creation"
-            return context.finding(CODE, "error", statement, message)
+            return context.failure_finding(RULE, report, failure, message=message, help="codemod cannot guard this statement: move it after the creation")
         table_edits, description = table_fix
         edits += table_edits
         steps.append(description)
-    description = "; ".join(steps)
-    return context.finding(CODE, "error", statement, f"needs {needs}; fix: {description}", Fix(description, edits))
+    return context.failure_finding(RULE, report, failure, Fix("; ".join(steps), edits), message=message)
 
 
-def _hoist_type(
-    statement: Statement, name: QName, creator: StatementReport, hoisted: dict[QName, str]
-) -> list[Edit] | None:
-    """Create the enum before its first use (its later CREATE TYPE becomes a no-op there)."""
-    if name in hoisted:
-        return []
+def _hoist_type(name: QName, creator: StatementReport, first: StatementReport) -> list[Edit] | None:
+    """Create the enum before its first use (its later CREATE TYPE becomes a no-op there).
+
+    Every use carries the same two edits, so the plan applies them once, whichever uses are fixed.
+    """
     definition = creator.statement
     if creator.guarded or not isinstance(definition.expression, exp.Create):
         return None
-    hoisted[name] = f"{statement.migration.name}:{statement.line}"
+    statement = first.statement
     newline = statement.migration.newline
     block = sqlgen.ignoring_duplicates(definition.text, newline)
     note = sqlgen.comment(f"creates type {name} here, before its first use (forward-reference); {definition.migration.name} creates it too")
-    insert_at = statement.span.start
     return [
-        Edit(statement.migration.name, Span(insert_at, insert_at), f"{note}{newline}{block}{newline}{newline}"),
+        insert_before(statement, f"{note}{newline}{block}{newline}{newline}"),
         replace_statement(definition, sqlgen.ignoring_duplicates(definition.text, definition.migration.newline)),
     ]
 
 
-def _guard_tables(
-    statement: Statement, report: StatementReport, tables: list[tuple[Requirement, StatementReport]]
-) -> tuple[list[Edit], str] | None:
+def _guard_tables(statement: Statement, report: StatementReport, tables: Later) -> tuple[list[Edit], str] | None:
     expression = statement.expression
     if isinstance(expression, exp.Create) and (expression.args.get("kind") or "").upper() == "TABLE":
         return _split_create_table(statement, expression, tables)
@@ -136,7 +152,7 @@ def _guard_tables(
     return edits, f"guard it, and run it again at the end of {target.name}"
 
 
-def _last_creator(tables: list[tuple[Requirement, StatementReport]]) -> StatementReport:
+def _last_creator(tables: Later) -> StatementReport:
     return max((creator for _, creator in tables), key=lambda creator: creator.seq)
 
 
@@ -147,12 +163,10 @@ def _re_add(statement: Statement, target: Migration, guarded: str) -> Edit:
     return append_to_migration(target, f"{note}{target.newline}{guarded}")
 
 
-def _split_create_table(
-    statement: Statement, expression: exp.Create, tables: list[tuple[Requirement, StatementReport]]
-) -> tuple[list[Edit], str] | None:
+def _split_create_table(statement: Statement, expression: exp.Create, tables: Later) -> tuple[list[Edit], str] | None:
     """Create the table without its forward foreign keys; add them, guarded, after it and at their target."""
     table = table_qname(expression.this.this if isinstance(expression.this, exp.Schema) else expression.this)
-    if any(requirement.kind != "table" for requirement, _ in tables):
+    if any(requirement.kind not in ("table", "relation") for requirement, _ in tables):
         return None
     later = {requirement.name: creator for requirement, creator in tables}
     if table is None:
@@ -187,11 +201,11 @@ def _guard_conditions(expression: exp.Expression | None, report: StatementReport
     """Existence checks for what the statement needs, and absence of what it creates."""
     needed = []
     for requirement in report.requirements:
-        if requirement.kind == "table":
+        if requirement.kind in ("table", "relation"):
             needed.append(sqlgen.relation_exists(requirement.name))
         elif requirement.kind == "column" and requirement.column is not None:
             needed.append(sqlgen.column_exists(requirement.name, requirement.column))
-        else:
+        elif requirement.kind == "type":
             needed.append(sqlgen.type_exists(requirement.name))
     if isinstance(expression, exp.Create) and (expression.args.get("kind") or "").upper() == "INDEX":
         index = expression.this

@@ -11,6 +11,8 @@ editors, which makes this one hard to see.
 What the fix does: removes the three bytes, and nothing else of the line. The migration never
 applied anywhere with its BOM, so its identity is not in question.
 
+Fix safety: safe.
+
 Example::
 
     EF BB BF 2D 2D 20 43 72 …   "\\ufeff-- CreateTable"   →   "-- CreateTable"
@@ -18,13 +20,18 @@ Example::
 
 from __future__ import annotations
 
-from codemod.analysis.load import BOM
 from codemod.context import Context
 from codemod.model import Edit, Finding, Fix, Span
+from codemod.model.rules import Rule
 
-CODE = "utf8-bom"
-SUMMARY = "Migration file starts with a UTF-8 byte-order mark, which PostgreSQL rejects"
-SEVERITY = "error"
+RULE = Rule(
+    code="utf8-bom",
+    summary="Migration file starts with a UTF-8 byte-order mark, which PostgreSQL rejects",
+    severity="error",
+    fix_safety="safe",
+    doc=__doc__ or "",
+)
+BOM_LENGTH = 3
 
 
 def find(context: Context) -> list[Finding]:
@@ -32,9 +39,7 @@ def find(context: Context) -> list[Finding]:
     for migration in context.tree.migrations:
         if not migration.bom:
             continue
-        fix = Fix("remove the byte-order mark", [Edit(migration.name, Span(0, len(BOM)), "")])
-        message = 'starts with a UTF-8 byte-order mark: PostgreSQL stops with syntax error at or near "\\ufeff"; fix: remove it'
-        findings.append(
-            Finding(CODE, "error", migration.name, migration.sql_path, 1, 1, message, fix)
-        )
+        fix = Fix("remove the byte-order mark", [Edit(migration.name, Span(0, BOM_LENGTH), "")])
+        message = 'starts with a UTF-8 byte-order mark: PostgreSQL stops with syntax error at or near "\\ufeff"'
+        findings.append(context.file_finding(RULE, migration, 1, message, fix, sqlstate="42601"))
     return findings

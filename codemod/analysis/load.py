@@ -10,12 +10,40 @@ BOM = b"\xef\xbb\xbf"
 
 
 def read_bytes(path: Path) -> bytes:
+    if path.exists() and not path.is_file() and not path.is_dir():  # a FIFO or a device would block or never end
+        raise CodemodError("not a regular file", path)
     try:
         return path.read_bytes()
     except FileNotFoundError as error:
         raise CodemodError("file not found", path) from error
     except OSError as error:
         raise CodemodError(f"cannot read: {error.strerror}", path) from error
+
+
+def sniff_encoding(raw: bytes) -> str:
+    """``utf-8``, ``utf-16-le``/``utf-16-be`` (by BOM, or by the NULs of ASCII text), or ``invalid``."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16-le" if raw.startswith(b"\xff\xfe") else "utf-16-be"
+    try:
+        raw.decode("utf-8")
+        if len(raw) >= 4 and raw.count(b"\x00") * 3 >= len(raw) and len(raw) % 2 == 0:
+            raise UnicodeDecodeError("utf-8", raw, 0, 1, "NULs of UTF-16")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if len(raw) % 2 == 0 and raw:
+        odd, even = raw[1::2].count(0), raw[0::2].count(0)
+        if odd * 2 >= len(raw) // 2 or even * 2 >= len(raw) // 2:
+            return "utf-16-le" if odd >= even else "utf-16-be"
+    return "invalid"
+
+
+def decode_utf16(raw: bytes, encoding: str) -> str | None:
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def decode(raw: bytes, path: Path) -> tuple[str, bool]:

@@ -1,7 +1,8 @@
 """Read the statements sqlglot keeps opaque (``Command``) from their tokens.
 
 Only the ones the replay needs: an enum gaining or renaming a value, a type or constraint being
-renamed, and ``DO $$ … $$`` blocks, whose bodies are split again to see the DDL they guard.
+renamed, functions (name, argument types, return type), extensions, other ``ALTER TABLE`` forms
+that need their table, and ``DO $$ … $$`` blocks (read further by :mod:`plpgsql`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class AddEnumValue:
     type_name: QName
     value: str
     if_not_exists: bool
+    neighbour: str | None = None  # BEFORE/AFTER this label
 
 
 @dataclass
@@ -50,9 +52,52 @@ class RenameConstraint:
 @dataclass
 class DoBlock:
     body: str
+    offset: int  # where the body starts in the text the tokens point into
 
 
-Command = AddEnumValue | RenameType | RenameEnumValue | RenameConstraint | DoBlock
+@dataclass
+class CreateFunction:
+    name: QName
+    arguments: tuple[str, ...]
+    returns: str
+    or_replace: bool
+    procedure: bool
+
+
+@dataclass
+class CreateExtension:
+    name: str
+    if_not_exists: bool
+
+
+@dataclass
+class CreateTableOpaque:
+    """A ``CREATE [TEMP] TABLE`` sqlglot could not parse (``ON COMMIT DROP AS …``): its columns are unknown."""
+
+    name: QName
+    if_not_exists: bool
+
+
+@dataclass
+class CreateViewOpaque:
+    """A ``CREATE [OR REPLACE] [MATERIALIZED] VIEW`` sqlglot could not parse (a column list, ``WITH DATA``)."""
+
+    name: QName
+    materialized: bool
+    or_replace: bool
+    if_not_exists: bool
+
+
+@dataclass
+class TouchTable:
+    """A statement that needs a table and changes nothing the replay tracks (RLS, policies, VALIDATE)."""
+
+    table: QName
+    constraint: str | None = None  # VALIDATE CONSTRAINT needs it to exist
+
+
+Command = AddEnumValue | RenameType | RenameEnumValue | RenameConstraint | DoBlock | CreateFunction | CreateExtension | CreateTableOpaque | CreateViewOpaque | TouchTable
+_STRING_TYPES = (TokenType.STRING, TokenType.HEREDOC_STRING, TokenType.RAW_STRING)
 
 
 def word(token: Token) -> str:
@@ -91,14 +136,144 @@ def read_command(tokens: list[Token]) -> Command | None:
         return None
     if words[0] == "DO":
         for token in tokens[1:]:
-            if token.token_type in (TokenType.STRING, TokenType.HEREDOC_STRING, TokenType.RAW_STRING):
-                return DoBlock(_strip_dollar_quotes(token.text))
+            if token.token_type in _STRING_TYPES:
+                body = _strip_dollar_quotes(token.text)
+                return DoBlock(body, token.start + _tag_length(token, body))
         return None
     if len(tokens) >= 4 and words[0] == "ALTER" and words[1] == "TYPE":
         return _alter_type(tokens, words)
     if len(tokens) >= 4 and words[0] == "ALTER" and words[1] == "TABLE":
-        return _alter_table_rename_constraint(tokens, words)
+        return _alter_table_rename_constraint(tokens, words) or _alter_table_other(tokens, words)
+    if words[0] == "CREATE":
+        return _create(tokens, words)
     return None
+
+
+def _tag_length(token: Token, body: str) -> int:
+    """Characters between a string token's start and its body (``$tag$`` or a quote)."""
+    span = token.end + 1 - token.start
+    return max(0, (span - len(body)) // 2)
+
+
+def _create(tokens: list[Token], words: list[str]) -> Command | None:
+    index = 1
+    or_replace = words[1:3] == ["OR", "REPLACE"]
+    if or_replace:
+        index = 3
+    if words[index : index + 1] == ["EXTENSION"]:
+        if_not_exists = words[index + 1 : index + 4] == ["IF", "NOT", "EXISTS"]
+        at = index + (4 if if_not_exists else 1)
+        if at < len(tokens):
+            return CreateExtension(tokens[at].text.lower() if tokens[at].token_type != TokenType.IDENTIFIER else tokens[at].text, if_not_exists)
+        return None
+    if words[index : index + 1] in (["FUNCTION"], ["PROCEDURE"]):
+        return _create_function(tokens, words, index, or_replace)
+    while words[index : index + 1] and words[index] in ("TEMP", "TEMPORARY", "UNLOGGED", "GLOBAL", "LOCAL"):
+        index += 1
+    if words[index : index + 1] == ["TABLE"]:
+        if_not_exists = words[index + 1 : index + 4] == ["IF", "NOT", "EXISTS"]
+        table, _ = read_name(tokens, index + (4 if if_not_exists else 1))
+        return CreateTableOpaque(table, if_not_exists) if table is not None else None
+    materialized = words[index : index + 1] == ["MATERIALIZED"]
+    if words[index + materialized : index + materialized + 1] == ["VIEW"]:
+        at = index + materialized + 1
+        if_not_exists = words[at : at + 3] == ["IF", "NOT", "EXISTS"]
+        view, _ = read_name(tokens, at + (3 if if_not_exists else 0))
+        return CreateViewOpaque(view, materialized, or_replace, if_not_exists) if view is not None else None
+    if words[index : index + 1] == ["POLICY"]:
+        on = next((i for i in range(index, len(words)) if words[i] == "ON"), None)
+        table = read_name(tokens, on + 1)[0] if on is not None else None
+        return TouchTable(table) if table is not None else None
+    return None
+
+
+def _create_function(tokens: list[Token], words: list[str], index: int, or_replace: bool) -> Command | None:
+    name, at = read_name(tokens, index + 1)
+    if name is None or at >= len(tokens) or tokens[at].token_type != TokenType.L_PAREN:
+        return None
+    arguments: list[str] = []
+    depth, start = 0, at + 1
+    close = None
+    for position in range(at, len(tokens)):
+        kind = tokens[position].token_type
+        if kind == TokenType.L_PAREN:
+            depth += 1
+        elif kind == TokenType.R_PAREN:
+            depth -= 1
+            if depth == 0:
+                close = position
+                break
+        elif kind == TokenType.COMMA and depth == 1:
+            arguments.append(_argument_type(tokens[start:position]))
+            start = position + 1
+    if close is None:
+        return None
+    if close > start:
+        arguments.append(_argument_type(tokens[start:close]))
+    returns = ""
+    if words[close + 1 : close + 2] == ["RETURNS"]:
+        end = close + 2
+        depth = 0
+        while end < len(tokens):
+            kind = tokens[end].token_type
+            depth += 1 if kind == TokenType.L_PAREN else -1 if kind == TokenType.R_PAREN else 0
+            if depth == 0 and (words[end] in ("AS", "LANGUAGE", "IMMUTABLE", "STABLE", "VOLATILE", "STRICT", "SECURITY", "COST", "PARALLEL", "SET", "BEGIN", "RETURN", "WINDOW", "LEAKPROOF", "CALLED", "ROWS", "SUPPORT", "TRANSFORM") or tokens[end].token_type in _STRING_TYPES):
+                break
+            end += 1
+        returns = normalize_type(" ".join(token.text for token in tokens[close + 2 : end]))
+    identity = tuple(argument for argument in arguments if argument)
+    return CreateFunction(name, identity, returns, or_replace, words[index] == "PROCEDURE")
+
+
+_TYPE_SYNONYMS = {
+    "int": "integer", "int4": "integer", "int8": "bigint", "int2": "smallint", "bool": "boolean",
+    "float8": "double precision", "float4": "real", "varchar": "character varying", "char": "character",
+    "timestamptz": "timestamp with time zone", "timestamp": "timestamp without time zone", "decimal": "numeric",
+    "timetz": "time with time zone", "time": "time without time zone",
+}
+
+
+def normalize_type(text: str) -> str:
+    """A type as PostgreSQL identifies it, close enough to compare two spellings."""
+    cleaned = " ".join(text.replace("( ", "(").replace(" )", ")").split()).lower().replace('"', "")
+    cleaned = cleaned.replace(" (", "(").replace(" ,", ",")
+    base = cleaned.split("(")[0]
+    if base in _TYPE_SYNONYMS:
+        cleaned = _TYPE_SYNONYMS[base] + cleaned[len(base) :]
+    return cleaned
+
+
+def _argument_type(tokens: list[Token]) -> str:
+    """The type of one argument: without its mode, name and default; OUT arguments are not identity."""
+    words = [word(token) for token in tokens]
+    if not tokens:
+        return ""
+    if words[0] == "OUT":
+        return ""
+    if words[0] in ("IN", "INOUT", "VARIADIC"):
+        tokens, words = tokens[1:], words[1:]
+    for stop in ("DEFAULT", "="):
+        if stop in words:
+            cut = words.index(stop)
+            tokens, words = tokens[:cut], words[:cut]
+    multiword_starts = {"DOUBLE", "CHARACTER", "TIMESTAMP", "TIME", "BIT", "INTERVAL", "NATIONAL"}
+    if len(tokens) >= 2 and words[0] not in multiword_starts and tokens[1].token_type != TokenType.L_PAREN and tokens[1].token_type != TokenType.DOT:
+        tokens = tokens[1:]  # a named argument: drop the name
+    return normalize_type(" ".join(token.text for token in tokens))
+
+
+def _alter_table_other(tokens: list[Token], words: list[str]) -> Command | None:
+    index = 2
+    if words[index : index + 2] == ["IF", "EXISTS"]:
+        return None  # a missing table is a notice, not an error
+    if words[index : index + 1] == ["ONLY"]:
+        index += 1
+    table, index = read_name(tokens, index)
+    if table is None:
+        return None
+    if words[index : index + 2] == ["VALIDATE", "CONSTRAINT"] and index + 2 < len(tokens):
+        return TouchTable(table, _part(tokens[index + 2]))
+    return TouchTable(table)
 
 
 def _alter_type(tokens: list[Token], words: list[str]) -> Command | None:
@@ -110,7 +285,10 @@ def _alter_type(tokens: list[Token], words: list[str]) -> Command | None:
         if_not_exists = rest[2:5] == ["IF", "NOT", "EXISTS"]
         value_index = index + (5 if if_not_exists else 2)
         if value_index < len(tokens) and tokens[value_index].token_type == TokenType.STRING:
-            return AddEnumValue(name, tokens[value_index].text, if_not_exists)
+            neighbour = None
+            if words[value_index + 1 : value_index + 2] in (["BEFORE"], ["AFTER"]) and value_index + 2 < len(tokens):
+                neighbour = tokens[value_index + 2].text
+            return AddEnumValue(name, tokens[value_index].text, if_not_exists, neighbour)
     if rest[:2] == ["RENAME", "TO"] and index + 2 < len(tokens):
         new_name, _ = read_name(tokens, index + 2)
         if new_name is not None:

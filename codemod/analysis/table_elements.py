@@ -155,3 +155,52 @@ def foreign_keys(statement: Statement, table: QName) -> list[ForeignKey]:
             found.append(ForeignKey(constraint_name or f"{table.name}_{column}_fkey", cut, target, definition))
             break
     return found
+
+
+@dataclass
+class Action:
+    """One action of an ``ALTER TABLE``: its text, and the characters to cut to remove it alone."""
+
+    start: int  # characters of migration.text
+    end: int
+    cut: tuple[int, int]
+
+
+def alter_actions(statement: Statement) -> list[Action]:
+    """The top-level actions of ``ALTER TABLE [IF EXISTS] [ONLY] name action, action …``."""
+    tokens = statement.tokens
+    words = [word(token) for token in tokens]
+    index = 2
+    if words[index : index + 2] == ["IF", "EXISTS"]:
+        index += 2
+    if words[index : index + 1] == ["ONLY"]:
+        index += 1
+    _, index = read_name(tokens, index)
+    if index < len(tokens) and tokens[index].token_type == TokenType.STAR:
+        index += 1
+    bounds: list[tuple[int, int]] = []  # (first token, last token) of each action
+    commas: list[int] = []
+    depth, first = 0, index
+    for position in range(index, len(tokens)):
+        kind = tokens[position].token_type
+        if kind == TokenType.L_PAREN:
+            depth += 1
+        elif kind == TokenType.R_PAREN:
+            depth -= 1
+        elif kind == TokenType.COMMA and depth == 0:
+            bounds.append((first, position - 1))
+            commas.append(position)
+            first = position + 1
+    if first < len(tokens):
+        bounds.append((first, len(tokens) - 1))
+    actions = []
+    for number, (a, b) in enumerate(bounds):
+        start, end = tokens[a].start, tokens[b].end + 1
+        if len(bounds) == 1:
+            cut = (start, end)
+        elif number == 0:
+            cut = (start, tokens[commas[0] + 1].start)  # the action, its comma and the space after
+        else:
+            cut = (tokens[commas[number - 1]].start, end)  # the comma before it, and the action
+        actions.append(Action(start, end, cut))
+    return actions

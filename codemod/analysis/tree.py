@@ -15,7 +15,7 @@ from codemod.analysis.discover import (
     read_provider,
     sort_names,
 )
-from codemod.analysis.load import decode, detect_newline, read_bytes
+from codemod.analysis.load import decode, decode_utf16, detect_newline, read_bytes, sniff_encoding
 from codemod.analysis.parse import parse_statement
 from codemod.analysis.split import split_tokens, tokenize
 from codemod.errors import CodemodError
@@ -44,19 +44,38 @@ def load_tree(path: Path, order: Order = "locale", progress: Progress | None = N
 
 def load_migration(folder: Path, dialect: Dialect) -> Migration:
     sql_path = folder / MIGRATION_FILE
-    if not sql_path.is_file():
-        raise CodemodError(
-            f"migration folder has no {MIGRATION_FILE} (Prisma stops with P3015)", folder
-        )
-    raw = read_bytes(sql_path)
-    text, bom = decode(raw, sql_path)
-    migration = Migration(folder.name, folder, sql_path, raw, text, bom, detect_newline(text))
+    if not sql_path.exists():  # Prisma stops with P3015: a finding, not bad input
+        try:
+            entries = tuple(sorted(entry.name for entry in folder.iterdir()))
+        except OSError as error:
+            raise CodemodError(f"cannot list directory: {error.strerror}", folder) from error
+        return Migration(folder.name, folder, sql_path, b"", "", False, "\n", has_sql=False, other_files=entries)
+    return read_migration(folder, read_bytes(sql_path), dialect)
+
+
+def read_migration(folder: Path, raw: bytes, dialect: Dialect) -> Migration:
+    """A migration from its bytes (read from disk, or rewritten in memory by the fixpoint)."""
+    sql_path = folder / MIGRATION_FILE
+    encoding = sniff_encoding(raw)
+    text, bom = "", False
+    if encoding == "utf-8":
+        text, bom = decode(raw, sql_path)
+    elif encoding.startswith("utf-16"):
+        text = decode_utf16(raw, encoding) or ""
+        if not text:
+            encoding = "invalid"
+    migration = Migration(folder.name, folder, sql_path, raw, text, bom, detect_newline(text), encoding=encoding)
+    if encoding == "invalid":
+        return migration
+    nul = text.find("\x00")
+    migration.nul_offset = nul if nul != -1 else None
     migration.statements = split_statements(migration, dialect)
     return migration
 
 
 def split_statements(migration: Migration, dialect: Dialect) -> list[Statement]:
-    text = migration.text
+    """Statements as PostgreSQL receives them: a NUL ends the script, so nothing after it counts."""
+    text = migration.text if migration.nul_offset is None else migration.text[: migration.nul_offset]
     tokens = tokenize(dialect, text, migration)
     statements = []
     line, counted = 1, 0  # lines are counted once through the file, not from its start per statement

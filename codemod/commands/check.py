@@ -10,10 +10,13 @@ import typer
 from codemod.commands.common import (
     ColorOpt,
     ColorOption,
+    IdempotentOpt,
     IgnoreOpt,
+    KeepOrderOpt,
     OrderOpt,
     PathArgument,
     SelectOpt,
+    UnsafeFixesOpt,
     VerboseOpt,
     fail,
 )
@@ -39,6 +42,9 @@ def check(
     order: OrderOpt = None,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
+    unsafe_fixes: UnsafeFixesOpt = None,
+    keep_order: KeepOrderOpt = None,
+    idempotent: IdempotentOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Report what will fail: each finding with its source line, a help line and its docs. Exit 1 on any error."""
@@ -46,7 +52,10 @@ def check(
     from codemod.reporting import github_annotations, json_report, sarif_report
     from codemod.reporting.text import findings_full, findings_text, summary
 
-    settings = settings_from(path, order, select, ignore, format=output_format.value if output_format else None)
+    settings = settings_from(
+        path, order, select, ignore, format=output_format.value if output_format else None,
+        unsafe_fixes=unsafe_fixes, keep_order=keep_order, idempotent=idempotent,
+    )
     analysis = analyse_with(settings, verbose)
     findings = analysis.findings
     if since is not None:

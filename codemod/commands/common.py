@@ -54,6 +54,18 @@ ColorOpt = Annotated[
         help="Colour: auto (on a terminal, unless NO_COLOR is set or FORCE_COLOR asks for it), always, never.",
     ),
 ]
+UnsafeFixesOpt = Annotated[
+    bool | None,
+    typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes marked unsafe (type changes, SET NOT NULL, renames of folders whose order is stable).", show_default=False),
+]
+KeepOrderOpt = Annotated[
+    bool | None,
+    typer.Option("--keep-order/--resequence", help="Never re-sequence migrations (for teams that must keep the deployed order): guard statements and run them again instead.", show_default=False),
+]
+IdempotentOpt = Annotated[
+    bool | None,
+    typer.Option("--idempotent/--minimal", help="Also make every other statement of a rewritten migration safe to run twice (default: edit only what fixes need).", show_default=False),
+]
 
 
 def fail(error: BaseException, url: str | None = None) -> NoReturn:

@@ -43,6 +43,9 @@ def analyse_with(settings: Settings, verbose: bool) -> Analysis:
         order=settings.get("order"),
         select=frozenset(select) if select is not None else None,
         ignore=frozenset(settings.get("ignore") or ()),
+        unsafe_fixes=bool(settings.get("unsafe-fixes")),
+        keep_order=bool(settings.get("keep-order")),
+        idempotent=bool(settings.get("idempotent")),
     )
     try:
         with progress_reporter() as progress:

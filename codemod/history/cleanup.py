@@ -5,7 +5,12 @@
 * ``stray-backup``: ``*_backup``, ``*.bak``, ``* copy``, ``*.orig`` folders or files in the
   migrations directory (a folder with a ``migration.sql`` there is a migration to Prisma!);
 * ``no-migration-sql``: folders without ``migration.sql`` (Prisma stops with P3015);
-* ``loose-sql``: ``.sql`` files directly in the migrations directory, which Prisma never runs.
+* ``loose-sql``: ``.sql`` files directly in the migrations directory, which Prisma never runs;
+* ``codemod-staging``: ``.codemod-staging-*`` folders and ``*.codemod-tmp-*`` files beside the
+  migrations directory, left by a codemod write that was killed (any codemod command finishes such
+  a write from its journal first; what no journal names is listed here).
+
+Removing or moving takes the tree's write lock, so it never races an `apply`.
 
 A migration the database records as applied is never removed when a database URL is given.
 """
@@ -23,6 +28,7 @@ from codemod.display import escape
 from codemod.errors import CodemodError
 from codemod.history.connect import DatabaseUrl, connect, parse_url
 from codemod.history.table import read_rows
+from codemod.render.outputs import refuse_inside
 
 STRAY_NAME = re.compile(r"([_-]backup|\.bak|\.backup|\.orig|~|[_-]copy( ?\d+)?| copy( \d+)?| - copy( \(\d+\))?| \(\d+\))$|^copy of ", re.I)
 
@@ -69,6 +75,7 @@ def find_clutter(path: Path | str, applied: set[str] | None = None) -> CleanupRe
     if backups.is_dir():
         for entry in sorted(backups.iterdir()):
             report.items.append(Item("codemod-backup", entry, "originals kept by `codemod apply`/`resolve` (its manifest helps `codemod status` match renamed rows: run `codemod resolve` first)"))
+    report.items += _interrupted_leftovers(root)
     try:
         entries = sorted(root.iterdir())
     except OSError as error:
@@ -101,6 +108,28 @@ def find_clutter(path: Path | str, applied: set[str] | None = None) -> CleanupRe
     return report
 
 
+def _interrupted_leftovers(root: Path) -> list[Item]:
+    """Staging folders and temporary files of killed codemod writes, beside the migrations directory."""
+    from codemod.render.files import TEMP_MARK
+    from codemod.render.journal import STAGING_PREFIX, journal_path
+
+    parents = {root.absolute().parent, root.resolve().parent}
+    journal = journal_path(root)
+    items = []
+    for parent in sorted(parents):
+        try:
+            entries = sorted(parent.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(STAGING_PREFIX) or TEMP_MARK in entry.name:
+                item = Item("codemod-staging", entry, "left by a codemod write that was interrupted")
+                if journal.exists():
+                    item.protected = "an interrupted write's journal names it: run any codemod command to finish that write"
+                items.append(item)
+    return items
+
+
 def applied_names(database_url: str | DatabaseUrl) -> tuple[set[str], str]:
     url = database_url if isinstance(database_url, DatabaseUrl) else parse_url(database_url)
     with connect(url, read_only=True) as conn:
@@ -119,19 +148,29 @@ def cleanup(
     """List the clutter; with ``remove`` delete it, with ``move_to`` move it there (never both)."""
     if remove and move_to is not None:
         raise CodemodError("choose --remove or --move-to, not both")
+    if move_to is not None:
+        move_to = Path(move_to).absolute()
+        refuse_inside(find_migrations_dir(Path(path)), move_to, "--move-to")  # with --dry-run too
     applied, shown = (applied_names(database_url) if database_url else (None, None))
-    report = find_clutter(path, applied)
-    report.checked_database = shown
     if not (remove or move_to) or dry_run:
+        report = find_clutter(path, applied)
+        report.checked_database = shown
         verb = "would remove" if remove else f"would move to {move_to}" if move_to else None
         if verb and dry_run:
             for item in report.actionable:
                 item.done = verb
         return report
+    from codemod.render.lock import tree_lock
+
+    with tree_lock(find_migrations_dir(Path(path)), "codemod cleanup"):
+        report = find_clutter(path, applied)
+        report.checked_database = shown
+        _act(report, move_to)
+    return report
+
+
+def _act(report: CleanupReport, move_to: Path | None) -> None:
     if move_to is not None:
-        move_to = Path(move_to).absolute()
-        if report.root in move_to.parents or move_to == report.root:
-            raise CodemodError("--move-to must be outside the migrations directory (Prisma would see the folders)", move_to)
         move_to.mkdir(parents=True, exist_ok=True)
     for item in report.actionable:
         if move_to is not None:
@@ -142,7 +181,7 @@ def cleanup(
             shutil.move(str(item.path), str(target))
             item.done = f"moved to {target}"
         else:
-            if item.path.is_dir():
+            if item.path.is_dir() and not item.path.is_symlink():
                 shutil.rmtree(item.path)
             else:
                 item.path.unlink()
@@ -150,4 +189,3 @@ def cleanup(
     backups = report.root.parent / BACKUP_DIR_NAME
     if backups.is_dir() and not any(backups.iterdir()):
         backups.rmdir()
-    return report

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codemod.analysis.discover import MIGRATION_FILE, Order, find_migrations_dir, sort_names
-from codemod.backup import BACKUP_DIR_NAME, ManifestEntry, read_manifests
+from codemod.backup import BACKUP_DIR_NAME, ManifestEntry, manifest_roots, read_manifests
 from codemod.errors import CodemodError
 from codemod.history.table import checksum, checksum_variants
 
@@ -63,7 +63,7 @@ def load_local_tree(path: Path | str, order: Order = "locale") -> LocalTree:
         except OSError as error:
             raise CodemodError(f"cannot read: {error.strerror}", sql_path) from error
         migrations.append(LocalMigration(name, sql_path, raw, position, checksum(raw), checksum_variants(raw)))
-    return LocalTree(root, order, migrations, read_manifests(root.parent / BACKUP_DIR_NAME))
+    return LocalTree(root, order, migrations, read_manifests(*manifest_roots(root)))
 
 
 def follow_manifest(tree: LocalTree, name: str) -> tuple[str, list[ManifestEntry]] | None:

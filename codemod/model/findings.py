@@ -29,14 +29,31 @@ class Rename:
     new: str
 
 
+@dataclass(frozen=True)
+class Addition:
+    """A new migration folder right after ``after``, holding ``text``; its name is chosen by the plan
+    (a 14-digit timestamp between its neighbours, then ``suffix``)."""
+
+    after: str
+    suffix: str
+    text: str
+
+
 @dataclass
 class Fix:
-    """What a finding's repair consists of; empty lists mean nothing to change."""
+    """What a finding's repair consists of; empty lists mean nothing to change.
+
+    ``removals`` are migration folders moved out of the tree (into the backup), never deleted;
+    ``order`` re-sequences the tree (the plan then gives the moved folders new names).
+    """
 
     description: str
     edits: list[Edit] = field(default_factory=list)
     renames: list[Rename] = field(default_factory=list)
     unsafe: bool = False
+    additions: list[Addition] = field(default_factory=list)
+    removals: list[str] = field(default_factory=list)
+    order: tuple[str, ...] | None = None  # re-sequence: every migration's name, in the order wanted
 
 
 @dataclass
@@ -60,6 +77,7 @@ class Finding:
     help: str | None = None
     sqlstate: str | None = None
     stops_here: bool = False
+    certain: bool = True  # False when the statement sits in a DO branch that may or may not run
 
     @property
     def advice(self) -> str | None:

@@ -1,12 +1,18 @@
-"""The schema state the replay keeps: what exists at a point of the tree, and who created it."""
+"""The schema state the replay keeps: what exists at a point of the tree, and who created it.
+
+Every object is a frozen value. The replay never changes an object: it puts a new one in its
+place (``replace``), so a finding that keeps the object it saw (``Creation.existing``) keeps
+exactly what stood there at that statement, whatever the tree does later.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 
 from sqlglot import exp
 
-from codemod.model import Statement
+from codemod.model.tree import Statement
 from codemod.names import QName
 
 
@@ -15,7 +21,7 @@ def render(node: exp.Expression | None, dialect: str) -> str:
     return node.sql(dialect) if node is not None else ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class ColumnDef:
     """A column as declared; its SQL forms are rendered on demand (for comparisons and rewrites)."""
 
@@ -23,7 +29,7 @@ class ColumnDef:
     type_node: exp.Expression | None
     not_null: bool
     default_node: exp.Expression | None
-    node: exp.Expression
+    node: exp.Expression | None
     dialect: str
     type_ref: QName | None = None
     created_by: Statement | None = None
@@ -52,9 +58,13 @@ class ColumnDef:
         return found
 
 
-@dataclass
+@dataclass(frozen=True)
 class ConstraintDef:
-    """A table constraint; ``kind`` is p(rimary), u(nique), f(oreign), c(heck) or x (other)."""
+    """A table constraint; ``kind`` is p(rimary), u(nique), f(oreign), c(heck) or x (other).
+
+    For a foreign key, ``references`` is the referenced table, ``ref_columns`` its columns and
+    ``actions`` the ``ON DELETE`` / ``ON UPDATE`` clauses as written (upper case).
+    """
 
     name: str | None
     kind: str
@@ -64,6 +74,8 @@ class ConstraintDef:
     references: QName | None = None
     columns: frozenset[str] = frozenset()
     created_by: Statement | None = None
+    ref_columns: frozenset[str] = frozenset()
+    actions: tuple[str, str] = ("NO ACTION", "NO ACTION")
 
     @property
     def signature(self) -> str:
@@ -74,29 +86,74 @@ class ConstraintDef:
         return render(self.node, self.dialect)
 
 
-@dataclass
+@dataclass(frozen=True)
 class TableState:
+    """A table; ``columns`` is None when they cannot be known (``CREATE TABLE … AS``, ``LIKE``)."""
+
     name: QName
-    columns: dict[str, ColumnDef] | None
-    constraints: dict[str, ConstraintDef] = field(default_factory=dict)
+    columns: Mapping[str, ColumnDef] | None
+    constraints: Mapping[str, ConstraintDef] = field(default_factory=dict)
     created_by: Statement | None = None
 
+    def with_column(self, column: ColumnDef) -> TableState:
+        if self.columns is None:
+            return self
+        return replace(self, columns={**self.columns, column.name: column})
 
-@dataclass
+    def without_column(self, name: str) -> TableState:
+        """PostgreSQL drops the constraints that use a dropped column with it."""
+        columns = None if self.columns is None else {k: v for k, v in self.columns.items() if k != name}
+        constraints = {k: c for k, c in self.constraints.items() if name not in c.columns}
+        return replace(self, columns=columns, constraints=constraints)
+
+    def with_renamed_column(self, old: str, new: str) -> TableState:
+        if self.columns is None or old not in self.columns:
+            return self
+        columns = {(new if k == old else k): (replace(v, name=new) if k == old else v) for k, v in self.columns.items()}
+        constraints = {
+            k: replace(c, columns=frozenset(new if x == old else x for x in c.columns)) if old in c.columns else c
+            for k, c in self.constraints.items()
+        }
+        return replace(self, columns=columns, constraints=constraints)
+
+    def with_constraint(self, key: str, constraint: ConstraintDef) -> TableState:
+        return replace(self, constraints={**self.constraints, key: constraint})
+
+    def without_constraint(self, key: str) -> TableState:
+        return replace(self, constraints={k: v for k, v in self.constraints.items() if k != key})
+
+    def with_renamed_constraint(self, old: str, new: str) -> TableState:
+        return replace(
+            self,
+            constraints={(new if k == old else k): (replace(v, name=new) if k == old else v) for k, v in self.constraints.items()},
+        )
+
+    @property
+    def primary_key(self) -> ConstraintDef | None:
+        return next((c for c in self.constraints.values() if c.kind == "p"), None)
+
+
+@dataclass(frozen=True)
 class TypeState:
+    """A type; ``values`` are an enum's labels in order (None for other kinds of type)."""
+
     name: QName
-    values: list[str] | None
+    values: tuple[str, ...] | None
     created_by: Statement | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class IndexState:
+    """An index; ``constraint`` names the PRIMARY KEY / UNIQUE constraint it backs, if any."""
+
     name: QName
     table: QName | None
     definition: exp.Create | None  # None for the index behind a PRIMARY KEY or UNIQUE constraint
     dialect: str = "postgres"
     created_by: Statement | None = None
     columns: frozenset[str] = frozenset()
+    unique: bool = False
+    constraint: str | None = None
 
     @property
     def signature(self) -> str | None:
@@ -105,6 +162,49 @@ class IndexState:
         params = self.definition.this.args.get("params") if isinstance(self.definition.this, exp.Index) else None
         unique = "UNIQUE " if self.definition.args.get("unique") else ""
         return f"{unique}{self.table}{render(params, self.dialect)}"
+
+
+@dataclass(frozen=True)
+class RelationState:
+    """A view, materialized view or sequence: a relation without columns the replay tracks."""
+
+    name: QName
+    kind: str
+    created_by: Statement | None = None
+    owner: tuple[QName, str] | None = None  # the column a SERIAL or identity sequence belongs to
+
+
+@dataclass(frozen=True)
+class FunctionState:
+    """A function by its identity in PostgreSQL: name and argument types; and what it returns."""
+
+    name: QName
+    arguments: tuple[str, ...]
+    returns: str
+    created_by: Statement | None = None
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}({', '.join(self.arguments)})"
+
+
+@dataclass(frozen=True)
+class TriggerState:
+    name: str
+    table: QName
+    created_by: Statement | None = None
+    function: QName | None = None
+
+
+# Types that extensions bring, and the extension that brings each.
+EXTENSION_TYPES: dict[str, str] = {
+    "citext": "citext", "vector": "vector", "halfvec": "vector", "sparsevec": "vector", "geometry": "postgis",
+    "geography": "postgis", "box2d": "postgis", "box3d": "postgis", "raster": "postgis_raster", "hstore": "hstore",
+    "ltree": "ltree", "lquery": "ltree", "ltxtquery": "ltree", "cube": "cube", "earth": "earthdistance",
+    "isbn": "isn", "isbn13": "isn", "ismn": "isn", "issn": "isn", "ean13": "isn", "upc": "isn", "seg": "seg",
+}
+
+SchemaObject = ColumnDef | ConstraintDef | TableState | TypeState | IndexState | RelationState | FunctionState | TriggerState
 
 
 class IndexMap(dict[QName, IndexState]):
@@ -139,55 +239,91 @@ class IndexMap(dict[QName, IndexState]):
 
     def move_table(self, old: QName, new: QName) -> None:
         for name in self.of_table(old):
-            index = self.pop(name)
-            assert index is not None
-            index.table = new
-            self[name] = index
+            index = self[name]
+            self[name] = replace(index, table=new)
 
 
 @dataclass
 class SchemaState:
-    """Live state during the replay; relations share one namespace per schema, as in PostgreSQL."""
+    """The live state during the replay: containers of frozen values.
+
+    Relations (tables, views, materialized views, sequences, indexes) share one namespace per
+    schema, as in PostgreSQL; types, functions and triggers have their own.
+    """
 
     schemas: set[str] = field(default_factory=lambda: {"public"})
     tables: dict[QName, TableState] = field(default_factory=dict)
-    views: set[QName] = field(default_factory=set)
+    relations: dict[QName, RelationState] = field(default_factory=dict)
     types: dict[QName, TypeState] = field(default_factory=dict)
     indexes: IndexMap = field(default_factory=IndexMap)
+    functions: dict[tuple[QName, tuple[str, ...]], FunctionState] = field(default_factory=dict)
+    triggers: dict[tuple[QName, str], TriggerState] = field(default_factory=dict)
+    extensions: set[str] = field(default_factory=set)
 
-    def relation_exists(self, name: QName) -> bool:
-        return name in self.tables or name in self.views or name in self.indexes
+    @property
+    def views(self) -> set[QName]:
+        return {name for name, relation in self.relations.items() if relation.kind != "sequence"}
+
+    def relation_kind(self, name: QName) -> str | None:
+        """What holds this name in the relation namespace: table, view, sequence, index, or None."""
+        if name in self.tables:
+            return "table"
+        relation = self.relations.get(name)
+        if relation is not None:
+            return relation.kind
+        if name in self.indexes:
+            return "index"
+        return None
+
+    def relation_object(self, name: QName) -> SchemaObject | None:
+        return self.tables.get(name) or self.relations.get(name) or self.indexes.get(name)
 
     def drop_table(self, name: QName) -> None:
         if self.tables.pop(name, None) is not None:
-            self._drop_indexes_of(name)
+            self._drop_dependents_of(name)
 
-    def drop_view(self, name: QName) -> None:
-        """Materialized views carry indexes; they go with the view."""
-        if name in self.views:
-            self.views.discard(name)
-            self._drop_indexes_of(name)
+    def drop_relation(self, name: QName) -> None:
+        """Views, materialized views and sequences; a materialized view's indexes go with it."""
+        if self.relations.pop(name, None) is not None:
+            self._drop_dependents_of(name)
 
     def drop_column(self, table: TableState, column: str) -> None:
-        """PostgreSQL drops the indexes and constraints that use a dropped column."""
-        if table.columns is not None:
-            table.columns.pop(column, None)
-        for name in [key for key, constraint in table.constraints.items() if column in constraint.columns]:
-            del table.constraints[name]
+        """PostgreSQL drops the indexes, constraints and owned sequences that use a dropped column."""
+        self.tables[table.name] = table.without_column(column)
         for key in self.indexes.of_table(table.name):
             if column in self.indexes[key].columns:
                 del self.indexes[key]
+        for key in [key for key, relation in self.relations.items() if relation.owner == (table.name, column)]:
+            del self.relations[key]
 
-    def _drop_indexes_of(self, relation: QName) -> None:
+    def _drop_dependents_of(self, relation: QName) -> None:
         for index_name in self.indexes.of_table(relation):
             del self.indexes[index_name]
+        for key in [key for key, owned in self.relations.items() if owned.owner is not None and owned.owner[0] == relation]:
+            del self.relations[key]
+        for key in [key for key in self.triggers if key[0] == relation]:
+            del self.triggers[key]
 
     def rename_table(self, old: QName, new: QName) -> None:
         table = self.tables.pop(old)
-        table.name = new
-        self.tables[new] = table
+        self.tables[new] = replace(table, name=new)
         self.indexes.move_table(old, new)
+        for key, relation in list(self.relations.items()):
+            if relation.owner is not None and relation.owner[0] == old:
+                self.relations[key] = replace(relation, owner=(new, relation.owner[1]))
+        for key in [key for key in self.triggers if key[0] == old]:
+            trigger = self.triggers.pop(key)
+            self.triggers[(new, key[1])] = replace(trigger, table=new)
+        for name, other in list(self.tables.items()):
+            if any(c.references == old for c in other.constraints.values()):
+                constraints = {k: replace(c, references=new) if c.references == old else c for k, c in other.constraints.items()}
+                self.tables[name] = replace(other, constraints=constraints)
+
+    def referencing(self, table: QName) -> Iterator[tuple[TableState, ConstraintDef]]:
+        """Foreign keys of other tables that point at ``table``."""
         for other in self.tables.values():
+            if other.name == table:
+                continue
             for constraint in other.constraints.values():
-                if constraint.references == old:
-                    constraint.references = new
+                if constraint.kind == "f" and constraint.references == table:
+                    yield other, constraint

@@ -25,6 +25,16 @@ class Span:
     start: int
     end: int
 
+    def overlaps(self, other: Span) -> bool:
+        """Shared bytes; an insertion overlaps only what it falls strictly inside of."""
+        if self.start == self.end and other.start == other.end:
+            return False  # two insertions at one point: both land, in order
+        if self.start == self.end:
+            return other.start < self.start < other.end
+        if other.start == other.end:
+            return self.start < other.start < self.end
+        return self.start < other.end and other.start < self.end
+
 
 @dataclass
 class Statement:
@@ -64,6 +74,10 @@ class Migration:
     statements: list[Statement] = field(default_factory=list)
     position: int = 0
     _byte_offsets: list[int] | None = field(default=None, repr=False)
+    encoding: str = "utf-8"  # utf-16-le / utf-16-be (re-encode), or "invalid" (not text codemod can read)
+    has_sql: bool = True  # False: a folder without migration.sql (Prisma stops with P3015)
+    other_files: tuple[str, ...] = ()  # what such a folder holds instead (a migration.ts runner…)
+    nul_offset: int | None = None  # first NUL character: PostgreSQL reads the script only up to it
 
     def byte_offset(self, char_offset: int) -> int:
         """Byte offset in ``raw`` of a character offset in ``text``."""

@@ -1,16 +1,22 @@
 """Unified diffs in git's format (renames included), plain or coloured for a terminal.
 
 The same text is the ``--dry-run`` output and the ``--patch`` file, so what a reviewer reads is
-exactly what ``git apply`` applies. Lines are split at ``\\n`` only, as git does (a file whose
-lines end in a lone ``\\r`` is one line to git); unusual path names are C-quoted as git quotes
-them. On a terminal (or in colour) control characters of the SQL are shown escaped.
+exactly what ``git apply`` applies. Added folders are new files (``new file mode``, ``--- /dev/null``);
+removed folders are their files deleted. What a text patch cannot carry (a binary file, a link, an
+empty folder) is left out of it and named by :func:`patch_notes` instead. Lines are split at
+``\\n`` only, as git does (a file whose lines end in a lone ``\\r`` is one line to git); unusual
+path names are C-quoted as git quotes them. On a terminal (or in colour) control characters of the
+SQL are shown escaped.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
+from pathlib import Path
 
 from codemod.display import display_path, escape, git_quote
+from codemod.plan import Plan
 from codemod.render.changes import FileChange
 
 NO_NEWLINE = "\\ No newline at end of file\n"
@@ -28,6 +34,8 @@ def _lines(data: bytes) -> list[str]:
 
 
 def file_diff(change: FileChange) -> str:
+    if change.kind != "changed":
+        return _whole_file_diff(change)
     old_path = display_path(change.old_path)
     new_path = display_path(change.new_path)
     old_a, new_b = git_quote(f"a/{old_path}"), git_quote(f"b/{new_path}")
@@ -38,15 +46,53 @@ def file_diff(change: FileChange) -> str:
         head += [f"rename from {git_quote(old_path)}\n", f"rename to {git_quote(new_path)}\n"]
     if not change.edited:
         return "".join(head)
+    return "".join(head + _hunks(change.old, change.new, old_a, new_b))
+
+
+def _hunks(old: bytes, new: bytes, old_label: str, new_label: str) -> list[str]:
     body = []
-    for index, line in enumerate(difflib.unified_diff(_lines(change.old), _lines(change.new), old_a, new_b, n=3)):
+    for index, line in enumerate(difflib.unified_diff(_lines(old), _lines(new), old_label, new_label, n=3)):
         if index < 2:  # the ---/+++ header (a removed line "-- comment" starts with "---" too)
             body.append(line.rstrip("\n") + "\n")
         elif line.endswith("\n"):
             body.append(line)
         else:
             body.append(line + "\n" + NO_NEWLINE)
-    return "".join(head + body)
+    return body
+
+
+def _whole_file_diff(change: FileChange) -> str:
+    """A file created or deleted whole, as git writes it (an empty file is the header alone)."""
+    if not change.text:
+        return ""  # named by patch_notes: a text patch cannot carry it
+    path = display_path(change.new_path)
+    old_a, new_b = git_quote(f"a/{path}"), git_quote(f"b/{path}")
+    head = [f"diff --git {old_a} {new_b}\n"]
+    if change.kind == "added":
+        head.append(f"new file mode {change.file_mode}\n")
+        return "".join(head + _hunks(b"", change.new, "/dev/null", new_b))
+    head.append(f"deleted file mode {change.file_mode}\n")
+    return "".join(head + _hunks(change.old, b"", old_a, "/dev/null"))
+
+
+def patch_notes(plan: Plan, changes: list[FileChange]) -> list[str]:
+    """What the patch leaves out of a removed folder: files git cannot take as text, links, empty folders."""
+    notes = []
+    carried = {change.old_path for change in changes if change.kind == "removed" and change.text}
+    for name in plan.removed:
+        folder = plan.tree.root / name
+        entries = []
+        for directory, subdirectories, files in os.walk(folder):
+            links = [d for d in subdirectories if os.path.islink(os.path.join(directory, d))]
+            entries += [Path(directory) / entry for entry in sorted(files) + links]
+        left = [entry.relative_to(folder).as_posix() for entry in entries if entry not in carried]
+        shown = display_path(folder)
+        if left:
+            more = " …" if len(left) > 3 else ""
+            notes.append(f"the patch cannot remove {', '.join(left[:3])}{more} in {shown} (not text): remove the folder by hand after `git apply`")
+        elif not entries:
+            notes.append(f"{shown} has no files for the patch to delete: remove the folder by hand after `git apply`")
+    return notes
 
 
 def unified_diff(changes: list[FileChange], color: bool = False, terminal: bool = False) -> str:

@@ -6,12 +6,13 @@ Version 1::
      "tree": {"root": str, "provider": str, "order": "locale"|"bytes", "migrations": int},
      "summary": {"error": int, "warning": int, "note": int, "fixable": int},
      "findings": [{"code", "severity", "migration", "path", "line", "column", "message",
-                   "help": str | null, "sqlstate": str | null, "stops_here": bool,
+                   "help": null | str, "sqlstate": null | str, "stops_here": bool,
                    "fix": null | {"description": str, "unsafe": bool,
-                                  "renames": [{"from", "to"}], "edits": int}}]}
+                                  "renames": [{"from", "to"}], "edits": int,
+                                  "additions": int, "removals": [str]}}]}
 
-``help`` is what to do (the fix's description when there is a fix), ``sqlstate`` the error
-PostgreSQL would raise there, ``stops_here`` marks where ``prisma migrate deploy`` stops.
+``stops_here`` is true on the one finding where ``prisma migrate deploy`` stops on an empty
+database; ``sqlstate`` is the error PostgreSQL would give there (``P3015`` is Prisma's own).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def finding_dict(finding: Finding) -> dict:
         "line": finding.line,
         "column": finding.col,
         "message": finding.message,
-        "help": finding.advice,
+        "help": finding.help,
         "sqlstate": finding.sqlstate,
         "stops_here": finding.stops_here,
         "fix": None
@@ -52,6 +53,8 @@ def finding_dict(finding: Finding) -> dict:
             "unsafe": fix.unsafe,
             "renames": [{"from": rename.old, "to": rename.new} for rename in fix.renames],
             "edits": len(fix.edits),
+            "additions": len(fix.additions),
+            "removals": list(fix.removals),
         },
     }
 

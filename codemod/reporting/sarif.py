@@ -1,4 +1,4 @@
-"""SARIF 2.1.0, the format GitHub code scanning ingests (one run, one rule per transform).
+"""SARIF 2.1.0, the format GitHub code scanning ingests (one run, one rule per registered rule).
 
 The driver has no ``informationUri``: codemod has no public home page (the name ``codemod`` on
 PyPI is another project), and the property is optional. Each rule's ``help`` says where its
@@ -19,35 +19,21 @@ from codemod.rst import rst_to_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
-PLAN_RULES = {  # codes the plan and the suppression reader make (no transform module)
-    "not-idempotent": "A statement of a rewritten migration cannot be made safe to run twice",
-    "fix-conflict": "Two fixes edit the same bytes; the later one was not applied",
-    "unknown-suppression": "An inline suppression names an unknown code",
-}
 
 
 def _rules() -> list[dict]:
     rules = [
         {
-            "id": module.CODE,
-            "name": module.CODE.replace("-", " ").title().replace(" ", ""),
-            "shortDescription": {"text": module.SUMMARY},
-            "fullDescription": {"text": rst_to_text(module.__doc__ or module.SUMMARY)},
-            "help": {"text": f"codemod explain {module.CODE}"},
-            "defaultConfiguration": {"level": _LEVEL[module.SEVERITY]},
+            "id": module.RULE.code,
+            "name": module.RULE.code.replace("-", " ").title().replace(" ", ""),
+            "shortDescription": {"text": module.RULE.summary},
+            "fullDescription": {"text": rst_to_text(module.RULE.doc or module.RULE.summary)},
+            "help": {"text": f"codemod explain {module.RULE.code}"},
+            "defaultConfiguration": {"level": _LEVEL[module.RULE.severity]},
         }
         for module in transforms.ALL
     ]
-    for code, summary in PLAN_RULES.items():
-        rules.append(
-            {
-                "id": code,
-                "name": code.replace("-", " ").title().replace(" ", ""),
-                "shortDescription": {"text": summary},
-                "defaultConfiguration": {"level": "warning"},
-            }
-        )
-    return rules
+    return rules  # every code is a rule of the registry (the plan's and the suppressions' too)
 
 
 def sarif_report(tree: MigrationTree, findings: list[Finding]) -> str:

@@ -19,6 +19,7 @@ from codemod.display import escape, shown_path
 from codemod.model import Finding, Migration, MigrationTree, tally
 
 MAX_SOURCE_WIDTH = 160  # a longer source line shows a window around the caret
+MAX_UNDERLINE = 60  # the start of a long statement is underlined, and its label stays in sight
 
 _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
 _SEVERITY_COLOR = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "note": "\x1b[1;36m"}
@@ -37,7 +38,12 @@ def findings_text(findings: list[Finding]) -> str:
                 lines.append("")
             lines.append(escape(current))
         where = f"{shown_path(finding.path)}:{finding.line}:{finding.col}"
-        lines.append(f"  {where} {finding.code} {finding.severity}: {escape(finding.message)}{_fixability(finding)}")
+        advice = f"; {'fix' if finding.fix is not None else 'help'}: {escape(finding.advice)}" if finding.advice else ""
+        state = f" [{finding.sqlstate}]" if finding.sqlstate else ""
+        stop = " <- deploy stops here" if finding.stops_here else ""
+        lines.append(
+            f"  {where} {finding.code} {finding.severity}: {escape(finding.message)}{state}{advice}{_fixability(finding)}{stop}"
+        )
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -76,7 +82,7 @@ def _block(finding: Finding, migration: Migration | None, paint: _Paint) -> str:
     bar = paint(_GUTTER, gutter + " |")
     if excerpt is not None:
         label = " deploy stops here" if finding.stops_here else ""
-        carets = "^" * max(width, 1)
+        carets = "^" * min(max(width, 1), MAX_UNDERLINE)
         lines += [
             bar,
             paint(_GUTTER, f"{number:>{len(gutter)}} |") + (" " + source if source else ""),

@@ -2,8 +2,9 @@
 
 For the migration k where the original tree fails (Prisma stops there, so that is the state a
 deployed database is in), take a fresh database, apply the original migrations before k, then
-apply the rewritten tree from the counterpart of k onward (its name mapped through the plan's
-renames; a ``_fixed`` variant is accepted too). The catalog must equal the one a clean replay
+apply, in the rewritten tree's order, every rewritten migration whose original did not run there
+(``codemod resolve`` records the others as applied under their new names; re-sequenced folders
+and new folders run, a ``_fixed`` variant of a migration that ran does not). The catalog must equal the one a clean replay
 of the rewritten tree gives. When the original applies completely and the plan changes
 something, the original's final schema itself must equal the rewritten one (a database fully
 deployed with the original, then switched to the rewritten tree, runs nothing new).
@@ -47,10 +48,16 @@ class ConvergenceResult:
 def counterpart(plan: Plan, rewritten: MigrationTree, name: str) -> int | None:
     """Index in the rewritten tree of original migration ``name``."""
     names = [m.name for m in rewritten.migrations]
-    for candidate in (plan.new_name(name), plan.new_name(name) + FIXED_SUFFIX, name):
+    for candidate in (plan.new_name(name), plan.new_name(name, "fixed"), plan.new_name(name) + FIXED_SUFFIX, name):
         if candidate in names:
             return names.index(candidate)
     return None
+
+
+def _still_to_run(plan: Plan, rewritten: MigrationTree, applied: set[str]) -> list:  # type: ignore[type-arg]
+    """Rewritten migrations whose original did not run on the half-deployed database."""
+    ran = {index for name in applied if (index := counterpart(plan, rewritten, name)) is not None}
+    return [m for index, m in enumerate(rewritten.migrations) if index not in ran]
 
 
 def check_from_failure(
@@ -74,7 +81,8 @@ def check_from_failure(
                 name, rewritten.migrations[j].name, False, len(before.applied),
                 problem=f"the original migrations before {name} did not apply again ({before.failed_migration})",
             )
-        after = replay_migrations(url, rewritten.migrations[j:], "rewritten remainder", progress=progress)
+        remainder = _still_to_run(plan, rewritten, {m.name for m in original.migrations[:k]})
+        after = replay_migrations(url, remainder, "rewritten remainder", progress=progress)
         result = ConvergenceResult(name, rewritten.migrations[j].name, False, k, after)
         if not after.ok:
             failure = after.failure

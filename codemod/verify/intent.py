@@ -17,6 +17,8 @@ transaction per migration, and skipping the statements that fail:
   shadow schema too, and the values it declares that the existing type lacks are added.
 * A statement that may not run inside a transaction block (25001, e.g. ``CREATE INDEX
   CONCURRENTLY``) is run on its own, outside one.
+* ``ALTER TABLE … DROP CONSTRAINT x`` that failed because ``x`` is a unique index, not a
+  constraint (42704), means "drop x": the index is dropped.
 * Everything else that fails is skipped and listed (``skipped``).
 
 The catalog snapshot at the end is the intended schema. The intent check then asks that every
@@ -38,8 +40,10 @@ from dataclasses import dataclass, field
 
 import psycopg
 from psycopg import sql
+from sqlglot import exp
 
 from codemod.model import MigrationTree, Statement
+from codemod.names import QName, identifier_name, table_qname
 from codemod.verify.introspect import Snapshot, snapshot
 from codemod.verify.runner import _TRANSACTION_CONTROL, connect, run_script
 
@@ -48,6 +52,7 @@ DUPLICATE_TABLE = "42P07"
 NOT_IN_TRANSACTION = "25001"
 SHADOW_SCHEMA = "codemod_intent_shadow"
 DUPLICATE_OBJECT = "42710"
+UNDEFINED_OBJECT = "42704"
 _CREATE_ENUM = re.compile(r"^\s*CREATE\s+TYPE\b.*\bAS\s+ENUM\b", re.I | re.S)
 _CREATE_TABLE = re.compile(r"^\s*CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:UNLOGGED\s+)?TABLE\b", re.I)
 
@@ -70,6 +75,7 @@ class Intent:
     adopted_columns: list[str] = field(default_factory=list)  # table.column from duplicate CREATE TABLEs
     adopted_enum_values: list[str] = field(default_factory=list)  # type.value from duplicate CREATE TYPEs
     deferred: list[str] = field(default_factory=list)  # migration:line of statements run later
+    adopted_index_drops: list[str] = field(default_factory=list)  # indexes a DROP CONSTRAINT meant to drop
 
 
 def intended_schema(url: str, tree: MigrationTree, progress: Callable[[str], None] | None = None) -> Intent:
@@ -96,6 +102,10 @@ def intended_schema(url: str, tree: MigrationTree, progress: Callable[[str], Non
                 if error.sqlstate == DUPLICATE_OBJECT and _CREATE_ENUM.match(statement.text):
                     intent.adopted_enum_values.extend(_adopt_enum_values(conn, statement.text))
                     continue
+                if error.sqlstate == UNDEFINED_OBJECT and (index := _index_dropped_as_constraint(statement)) is not None:
+                    if _attempt(conn, f"DROP INDEX IF EXISTS {index}") is None:
+                        intent.adopted_index_drops.append(index)
+                        continue
                 if error.sqlstate in RETRYABLE:
                     pending.append((statement, error))
                     continue
@@ -108,6 +118,20 @@ def intended_schema(url: str, tree: MigrationTree, progress: Callable[[str], Non
         intent.skipped.extend(_skipped(statement, error) for statement, error in pending)
         intent.snapshot = snapshot(conn)
     return intent
+
+
+def _index_dropped_as_constraint(statement: Statement) -> str | None:
+    """The index name of ``ALTER TABLE t DROP CONSTRAINT x`` (its only action), quoted for SQL."""
+    node = statement.expression
+    if not isinstance(node, exp.Alter) or (node.args.get("kind") or "").upper() != "TABLE":
+        return None
+    actions = node.args.get("actions") or []
+    if len(actions) != 1 or not isinstance(actions[0], exp.Drop) or (actions[0].args.get("kind") or "").upper() != "CONSTRAINT":
+        return None
+    table = table_qname(node.this)
+    targets = actions[0].args.get("tables") or []
+    name = identifier_name(targets[0]) if len(targets) == 1 else None
+    return QName(table.schema, name).sql() if table is not None and name else None
 
 
 def _attempt(conn: psycopg.Connection, text: str) -> psycopg.Error | None:

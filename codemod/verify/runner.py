@@ -148,6 +148,14 @@ def replay_migrations(
 ) -> TreeResult:
     result = TreeResult(label)
     began = time.perf_counter()
+    unreadable = next((m for m in migrations if not m.has_sql or m.encoding != "utf-8"), None)
+    if unreadable is not None:  # Prisma reads every migration file before it applies the first
+        for migration in migrations:
+            if migration is unreadable:
+                result.migrations.append(_unreadable(migration))
+            else:
+                result.migrations.append(MigrationResult(migration.name, NOT_RUN))
+        return result
     with connect(url) as conn:
         failed = False
         for migration in migrations:
@@ -185,6 +193,12 @@ def _not_sent(migration: Migration) -> MigrationResult:
     return MigrationResult(
         migration.name, FAILED, nul_byte_message(migration.text), None, line, _statement_at(migration, offset)
     )
+
+
+def _unreadable(migration: Migration) -> MigrationResult:
+    if not migration.has_sql:
+        return MigrationResult(migration.name, FAILED, "Could not find the migration file at migration.sql", "P3015")
+    return MigrationResult(migration.name, FAILED, f"migration.sql is not UTF-8 ({migration.encoding}): Prisma cannot read it as sent", "22021")
 
 
 def _failure(conn: psycopg.Connection, migration: Migration, error: psycopg.Error) -> MigrationResult:

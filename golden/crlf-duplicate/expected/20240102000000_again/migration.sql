@@ -2,4 +2,4 @@
 -- codemod: removed duplicate table "users", already created by migration 20240101000000_init
 
 -- CreateIndex
-CREATE INDEX IF NOT EXISTS "users_email_idx" ON "users"("email");
+CREATE INDEX "users_email_idx" ON "users"("email");

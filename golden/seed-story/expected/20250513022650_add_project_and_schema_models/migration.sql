@@ -1,5 +1,5 @@
 -- CreateTable
-CREATE TABLE IF NOT EXISTS "projects" (
+CREATE TABLE "projects" (
     "id" TEXT NOT NULL,
     "name" TEXT NOT NULL,
     "ownerId" TEXT NOT NULL,
@@ -8,7 +8,7 @@ CREATE TABLE IF NOT EXISTS "projects" (
 );
 
 -- CreateTable
-CREATE TABLE IF NOT EXISTS "schema_models" (
+CREATE TABLE "schema_models" (
     "id" TEXT NOT NULL,
     "projectId" TEXT NOT NULL,
     "definition" JSONB NOT NULL,
@@ -17,29 +17,7 @@ CREATE TABLE IF NOT EXISTS "schema_models" (
 );
 
 -- AddForeignKey
-DO $codemod$
-BEGIN
-    IF to_regclass('"projects"') IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'projects_ownerId_fkey' AND conrelid = to_regclass('"projects"')) THEN
-        ALTER TABLE "projects" ADD CONSTRAINT "projects_ownerId_fkey" FOREIGN KEY ("ownerId") REFERENCES "users"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-    END IF;
-END $codemod$;
+ALTER TABLE "projects" ADD CONSTRAINT "projects_ownerId_fkey" FOREIGN KEY ("ownerId") REFERENCES "users"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
-DO $codemod$
-BEGIN
-    IF to_regclass('"schema_models"') IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'schema_models_projectId_fkey' AND conrelid = to_regclass('"schema_models"')) THEN
-        ALTER TABLE "schema_models" ADD CONSTRAINT "schema_models_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "projects"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-    END IF;
-END $codemod$;
-
--- codemod: re-adds a statement of 20250513_add_batch_processing (forward-reference) once its dependencies exist
-DO $codemod$
-BEGIN
-    IF to_regclass('"batch_jobs"') IS NOT NULL
-       AND to_regclass('"projects"') IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'batch_jobs_projectId_fkey' AND conrelid = to_regclass('"batch_jobs"')) THEN
-        ALTER TABLE "batch_jobs" ADD CONSTRAINT "batch_jobs_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "projects"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-    END IF;
-END $codemod$;
+ALTER TABLE "schema_models" ADD CONSTRAINT "schema_models_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "projects"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,2 +1,2 @@
 -- CreateTable
-CREATE TABLE IF NOT EXISTS "posts" ("id" TEXT NOT NULL, CONSTRAINT "posts_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "posts" ("id" TEXT NOT NULL, CONSTRAINT "posts_pkey" PRIMARY KEY ("id"));

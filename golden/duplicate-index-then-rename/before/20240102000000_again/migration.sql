@@ -1,0 +1,1 @@
+CREATE INDEX "a_x_idx" ON "a"("x");

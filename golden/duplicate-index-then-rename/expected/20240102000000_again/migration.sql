@@ -1,0 +1,1 @@
+-- codemod: removed duplicate index "a_x_idx", already created by migration 20240101000000_init

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "accounts" ADD COLUMN "email" TEXT,
+ADD COLUMN "parentId" TEXT;

@@ -1,0 +1,1 @@
+CREATE TABLE "posts" ("id" TEXT NOT NULL, CONSTRAINT "posts_pkey" PRIMARY KEY ("id"));

@@ -1,0 +1,2 @@
+-- CreateTable
+CREATE TABLE "likes" ("id" TEXT NOT NULL, CONSTRAINT "likes_pkey" PRIMARY KEY ("id"));

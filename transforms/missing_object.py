@@ -1,0 +1,85 @@
+"""Needs a table, column, type, constraint or function that no migration of the tree creates.
+
+What it finds: a statement that needs an object which does not exist at that point and which no
+later migration creates either: an ``ALTER TABLE`` or index on a table nothing creates (or that
+an earlier migration dropped), a trigger on a column that never existed, a ``DROP CONSTRAINT`` of
+a constraint that is not there, a data backfill that reads a missing column; and drops that
+PostgreSQL refuses because other objects still depend on what they drop.
+
+Why it breaks: PostgreSQL stops with "relation … does not exist" (42P01), "column … does not
+exist" (42703), "… does not exist" (42704, 42883) or "cannot drop … because other objects depend
+on it" (2BP01); Prisma records the migration as failed and refuses every later deploy (P3009).
+Trees get this way when a migration was written against a database that had objects the tree
+never made (created by hand, or by a migration that was later deleted).
+
+What the fix does: nothing automatic: codemod cannot know what the missing object should look
+like. Create it in an earlier migration, or remove the statement that needs it.
+
+Fix safety: no fix.
+
+Example::
+
+    -- 20240101000000_init
+    CREATE TABLE "Post" ("id" TEXT NOT NULL);
+    -- 20240102000000_payments (finds)
+    ALTER TABLE "Payment" ADD COLUMN "note" TEXT;
+"""
+
+from __future__ import annotations
+
+from codemod.context import Context, Requirement
+from codemod.model import Finding
+from codemod.model.rules import Rule
+from codemod.model.schema import EXTENSION_TYPES
+
+RULE = Rule(
+    code="missing-object",
+    summary="Needs a table, column, type, constraint or function that no migration of the tree creates",
+    severity="error",
+    fix_safety="none",
+    doc=__doc__ or "",
+)
+
+
+def find(context: Context) -> list[Finding]:
+    if context.tree.dialect != "postgres":
+        return []
+    findings = []
+    for report, failure in context.failures("missing"):
+        requirement = failure.subject
+        if isinstance(requirement, Requirement):
+            if context.creator_after(requirement, report.seq) is not None:
+                continue  # forward-reference reports it
+            if requirement.kind == "type" and not _surely_missing_type(context, requirement, report.seq):
+                continue
+            earlier = _earlier_creator(context, requirement, report.seq)
+            extension = EXTENSION_TYPES.get(requirement.name.name) if requirement.kind == "type" else None
+            if earlier is not None:
+                why = f"{earlier} created it, but it is gone by this point (dropped or renamed)"
+                help = "remove this statement, or keep the object until after it"
+            elif extension is not None:
+                why = f"the type comes from the extension {extension}, which no migration of this tree creates"
+                help = f"add CREATE EXTENSION IF NOT EXISTS {extension}; to an earlier migration"
+            else:
+                why = "no migration of this tree creates it"
+                help = "create it in an earlier migration, or remove this statement; codemod cannot guess its definition"
+            message = f"{failure.message}: {why}"
+        else:
+            message = failure.message + (f" ({failure.detail})" if failure.detail else "")
+            help = "change the statement so that nothing still depends on what it drops"
+        findings.append(context.failure_finding(RULE, report, failure, message=message, help=help))
+    return findings
+
+
+def _surely_missing_type(context: Context, requirement: Requirement, seq: int) -> bool:
+    """Built-in types sqlglot does not know, and extension types, are not reported unless known missing."""
+    return requirement.name.name in EXTENSION_TYPES or _earlier_creator(context, requirement, seq) is not None
+
+
+def _earlier_creator(context: Context, requirement: Requirement, seq: int) -> str | None:
+    kinds = ("table", "relation") if requirement.kind in ("table", "relation") else (requirement.log_kind,)
+    for kind in kinds:
+        for report in context.replay.creators(kind, requirement.key):
+            if report.seq < seq:
+                return f"migration {report.statement.migration.name}"
+    return None
