@@ -636,3 +636,19 @@ def test_status_ties_in_started_at_are_not_an_order_warning(tmp_path: Path, pg_d
     (root / "20250101000009_late").mkdir()
     (root / "20250101000009_late" / "migration.sql").write_text('CREATE TABLE "late" ("id" INTEGER);\n')
     assert history_status(root, pg_database).order_notes  # a real difference still is one
+
+
+def test_names_are_data_in_status_doctor_cleanup(tmp_path: Path, pg_database: str, cli: CliRunner) -> None:
+    """Escape sequences and newlines in folder names, and in rows of the table, never reach the terminal raw."""
+    hostile = "20250102000000_b\x1b[2J\nline"
+    root = make_tree(tmp_path, {"20250101000000_a": A, hostile: B})
+    (root / "old\x1b]0;title\x07_backup").mkdir()
+    record(pg_database, "20250101000000_a", A)
+    record(pg_database, "20240101000000_gone\x1b[31m\nx", C, minutes=1)
+    for command in ("status", "doctor", "cleanup"):
+        result = cli.invoke(app, [command, str(root), "--database-url", pg_database])
+        assert result.exit_code in (0, 1), result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output, (command, result.output)
+        assert not any(line.startswith(("line", "x")) for line in result.stdout.splitlines()), (command, result.stdout)
+    status = cli.invoke(app, ["status", str(root), "--database-url", pg_database]).stdout
+    assert "20250102000000_b\\e[2J\\nline" in status and "20240101000000_gone\\e[31m\\nx" in status
