@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 BACKUP_DIR_NAME = ".codemod-backup"
+FIXED_SUFFIX = "_fixed"  # a rewritten migration's new folder in the default mode: <name>_fixed
 MANIFEST_NAME = "manifest.json"
 
 

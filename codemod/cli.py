@@ -198,7 +198,7 @@ def _recover(argv: list[str]) -> None:
     """Finish or undo a tree write that a killed run left behind, before any command reads the tree."""
     from codemod.display import escape
     from codemod.errors import CodemodError
-    from codemod.render.recover import recover_at_startup
+    from codemod.fs.recover import recover_at_startup
 
     try:
         recover_at_startup(argv)

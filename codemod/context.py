@@ -15,7 +15,14 @@ from codemod.allocate import Slot, allocate
 from codemod.analysis.discover import order_disagreements, sort_names
 from codemod.analysis.replay import Creation, Failure, Replay, Requirement, StatementReport
 from codemod.analysis.sequence import resequence, same_outcome
-from codemod.analysis.table_elements import Action, ForeignKey, alter_actions, column_texts, foreign_keys
+from codemod.analysis.table_elements import (
+    Action,
+    ForeignKey,
+    alter_actions,
+    column_texts,
+    constraint_texts,
+    foreign_keys,
+)
 from codemod.idempotent import Outcome, make_idempotent
 from codemod.model import Finding, Fix, Migration, MigrationTree, Severity, Statement
 from codemod.model.edits import append_to_migration, insert_before, replace_chars, replace_statement
@@ -47,7 +54,7 @@ class Context:
     idempotent: bool = False  # harden every statement of a rewritten migration (--idempotent)
     keep_order: bool = False  # never re-sequence (--keep-order): guard and re-run instead
     unsafe_fixes: bool = False  # rules may then include the risky parts of a fix (--unsafe-fixes)
-    _order: list[list[str] | None] = field(default_factory=list, repr=False)
+    _order: list[tuple[list[str], set[str]] | None] = field(default_factory=list, repr=False)
 
     # ── findings ─────────────────────────────────────────────────────────────────────────
     def finding(
@@ -61,13 +68,20 @@ class Context:
         self, rule: Rule, report: StatementReport, failure: Failure, fix: Fix | None = None, help: str | None = None,
         message: str | None = None,
     ) -> Finding:
-        """A finding at the statement where PostgreSQL would stop, with its SQLSTATE."""
+        """A finding at the statement where PostgreSQL would stop, with its SQLSTATE.
+
+        Where codemod cannot decide whether the statement runs (a DO branch on data), it is a
+        warning without a fix: the tree may well apply.
+        """
         migration = report.statement.migration
         text = message or failure.message
+        severity = rule.severity
         if not failure.certain:
             text = f"may fail: {text} (if the DO block's branch runs: codemod cannot decide its condition)"
+            severity, fix = "warning", None
+            help = help or "check the condition: if the branch can run, this statement needs what it names"
         return Finding(
-            rule.code, rule.severity, migration.name, migration.sql_path, report.line, report.col, text, fix,
+            rule.code, severity, migration.name, migration.sql_path, report.line, report.col, text, fix,
             help, failure.sqlstate, certain=failure.certain,
         )
 
@@ -94,14 +108,20 @@ class Context:
         found = [r for kind in kinds if (r := self.replay.first_creation_after(kind, requirement.key, seq)) is not None]
         return min(found, key=lambda report: report.seq) if found else None
 
-    def resequenced(self) -> list[str] | None:
-        """An order of the migrations in which every need comes first (None: keep today's)."""
+    def resequenced(self) -> tuple[list[str], set[str]] | None:
+        """An order of the migrations in which every need comes first, and the migrations whose
+        names to prefer keeping (None: keep today's order)."""
         if self.keep_order:
             return None
         if not self._order:
             dialect = Dialect.get_or_raise(self.tree.dialect)
-            self._order.append(resequence(self.tree, self.replay, dialect, _renames_count))
+            self._order.append(resequence(self.tree, self.replay, dialect, self._renames_count))
         return self._order[0]
+
+    def _renames_count(self, order: list[str], prefer: set[str]) -> int:
+        """How many folders an order renames (what re-sequencing minimises)."""
+        slots = [Slot(name, prefer=name in prefer) for name in order]
+        return sum(new != old for old, new in zip(order, allocate(slots, self.tree.order), strict=True))
 
     def orders_give_the_same_outcome(self) -> bool:
         """Whether the tree applied in the other Prisma order fails nowhere new and ends the same."""
@@ -109,13 +129,15 @@ class Context:
         other = sort_names(names, "bytes" if self.tree.order == "locale" else "locale")
         return other == names or same_outcome(self.tree, self.replay, other, Dialect.get_or_raise(self.tree.dialect))
 
-    @staticmethod
-    def allocate_names(names: list[str], must_rename: set[str]) -> dict[str, str]:
+    def allocate_names(self, names: list[str], must_rename: set[str]) -> dict[str, str]:
         """14-digit names that keep this order (see :mod:`codemod.allocate`)."""
-        return dict(zip(names, allocate([Slot(name, name in must_rename) for name in names]), strict=True))
+        return dict(zip(names, allocate([Slot(name, name in must_rename) for name in names], self.tree.order), strict=True))
 
     def column_texts(self, statement: Statement) -> dict[str, str]:
         return column_texts(statement)
+
+    def constraint_texts(self, statement: Statement) -> dict[str, str]:
+        return constraint_texts(statement)
 
     def foreign_keys(self, statement: Statement, table: object) -> list[ForeignKey]:
         return foreign_keys(statement, table)  # type: ignore[arg-type]
@@ -131,7 +153,3 @@ class Context:
     def sort_names(names: list[str], order: str) -> list[str]:
         return sort_names(names, order)  # type: ignore[arg-type]
 
-
-def _renames_count(order: list[str]) -> int:
-    """How many folders an order renames (what re-sequencing minimises)."""
-    return sum(new != old for old, new in zip(order, allocate([Slot(name) for name in order]), strict=True))

@@ -29,7 +29,6 @@ from codemod.progress import Progress
 from codemod.suppress import Suppressions
 
 SQL_FIXES_DIALECTS = {"postgres"}
-PRISMA_READ_FAILURES = {"P3015", "22021"}  # files Prisma cannot read: it stops before applying anything
 
 
 @dataclass
@@ -128,15 +127,15 @@ def _applies(finding: Finding, options: AnalyseOptions) -> bool:
 
 
 def _mark_first_stop(findings: list[Finding]) -> None:
-    """Where `prisma migrate deploy` stops on an empty database.
+    """Where `prisma migrate deploy` stops on an empty database: the first certain failure.
 
-    Prisma reads every migration file before it applies the first, so a file it cannot read
-    (P3015, not UTF-8) stops it wherever it is; otherwise the first certain failure does.
+    Prisma reads each migration's file when it comes to it (its own engine applies the migrations
+    before a folder without migration.sql, then stops there with P3015).
     """
-    failures = [f for f in findings if f.severity == "error" and f.sqlstate is not None and f.certain]
-    unreadable = [f for f in failures if f.sqlstate in PRISMA_READ_FAILURES]
-    if unreadable or failures:
-        (unreadable or failures)[0].stops_here = True
+    for finding in findings:
+        if finding.severity == "error" and finding.sqlstate is not None and finding.certain:
+            finding.stops_here = True
+            return
 
 
 def _drop_sql_fixes(findings: list[Finding], provider: str) -> None:

@@ -18,10 +18,10 @@ from typing import Literal
 
 from codemod.allocate import CONVENTION, Slot, allocate
 from codemod.analysis.discover import sort_names
-from codemod.model import ORDERS, Edit, Finding, Migration, MigrationTree
+from codemod.backup import FIXED_SUFFIX
+from codemod.model import Edit, Finding, Migration, MigrationTree, Order
 
 Mode = Literal["fixed", "in-place"]
-FIXED_SUFFIX = "_fixed"
 NO_SQL: None = None  # the bytes of a folder without migration.sql
 
 
@@ -36,13 +36,17 @@ class TreeState:
     suffixes: dict[str, str] = field(default_factory=dict)  # additions: the words after the timestamp
     removed: list[str] = field(default_factory=list)
     chosen_names: dict[str, str] = field(default_factory=dict)  # names set by hand (Plan.rename_folder)
+    prefer: set[str] = field(default_factory=set)  # on a tie, these keep their names
 
     @staticmethod
     def of(tree: MigrationTree) -> TreeState:
         return TreeState(tree, [m.name for m in tree.migrations], {m.name: (m.raw if m.has_sql else NO_SQL) for m in tree.migrations})
 
     def copy(self) -> TreeState:
-        return TreeState(self.original, list(self.order), dict(self.contents), set(self.must_rename), dict(self.suffixes), list(self.removed), dict(self.chosen_names))
+        return TreeState(
+            self.original, list(self.order), dict(self.contents), set(self.must_rename), dict(self.suffixes),
+            list(self.removed), dict(self.chosen_names), set(self.prefer),
+        )
 
     def fingerprint(self) -> tuple:
         return (tuple(self.order), tuple(sorted((k, v) for k, v in self.contents.items() if k in self.order)), tuple(sorted(self.must_rename)))
@@ -58,8 +62,11 @@ class TreeState:
         if not forced and [key for key in self.order if key not in added] == [m.name for m in self.original.migrations if m.name in self.order]:
             names = {key: key for key in self.order}
         else:
-            slots = [Slot(None if key in forced and key in added else key, key in forced, self.suffixes.get(key)) for key in self.order]
-            names = dict(zip(self.order, allocate(slots), strict=True))
+            slots = [
+                Slot(None if key in forced and key in added else key, key in forced, self.suffixes.get(key), key in self.prefer)
+                for key in self.order
+            ]
+            names = dict(zip(self.order, allocate(slots, self.original.order), strict=True))
         names.update((key, name) for key, name in self.chosen_names.items() if key in names)
         if mode == "fixed":
             names = {key: name + FIXED_SUFFIX if key in changed else name for key, name in names.items()}
@@ -175,6 +182,7 @@ def merge_fixes(state: TreeState, tree: MigrationTree, keys: dict[str, str], fix
             merged.must_rename.add(keys[rename.old])
         if fix.order is not None:
             merged.order = [keys[name] for name in fix.order] + [key for key in merged.order if key not in keys.values()]
+            merged.prefer |= {keys[name] for name in fix.keep_names}
         for addition in fix.additions:
             after = keys[addition.after]
             key = f"{after}+{addition.suffix}"
@@ -210,10 +218,9 @@ def apply_edits(raw: bytes, edits: list[Edit]) -> bytes:
     return b"".join(pieces)
 
 
-def order_problems(names: list[str]) -> list[str]:
-    """Final names must sort into the intended order under both Prisma orders."""
-    return [
-        f"after the renames the folders sort differently under the {order} order; rename by hand"
-        for order in ORDERS
-        if sort_names(names, order) != names
-    ]
+def order_problems(names: list[str], order: Order) -> list[str]:
+    """Final names must sort into the intended order under the tree's order (names codemod gives
+    sort the same under both; names it keeps are timestamp-name's business)."""
+    if sort_names(names, order) == names:
+        return []
+    return [f"after the renames the folders sort differently under the {order} order; rename by hand"]

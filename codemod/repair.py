@@ -48,7 +48,7 @@ def repair(analysis: Analysis, options: AnalyseOptions) -> Plan:
         current = analyse_tree(tree, options)
     plan = Plan(original, current.findings, state, applied, rounds=rounds, converged=not problems, final_tree=tree)
     names = plan.names("in-place")
-    plan.problems = problems + order_problems([names[key] for key in state.order])
+    plan.problems = problems + order_problems([names[key] for key in state.order], original.order)
     return plan
 
 

@@ -95,15 +95,18 @@ def test_git_apply_of_the_patch_equals_the_in_place_write(tmp_path: Path, monkey
     assert not (written / "prisma" / "migrations" / REMOVED).exists()
 
 
-def test_what_a_text_patch_cannot_remove_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_binary_file_goes_as_a_git_binary_patch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = project_with_extra_folder(tmp_path, binary=True)
     monkeypatch.chdir(project)
     plan = make_folder_plan(project)
     changes = file_changes(plan, "in-place")
-    assert "diagram.png" not in unified_diff(changes)
-    assert patch_notes(plan, changes) == [
-        f"the patch cannot remove diagram.png in prisma/migrations/{REMOVED} (not text): remove the folder by hand after `git apply`"
-    ]
+    diff = unified_diff(changes)
+    removed = f"prisma/migrations/{REMOVED}/diagram.png"
+    assert f"diff --git a/{removed} b/{removed}\ndeleted file mode 100644\nindex " in diff and "GIT binary patch\nliteral 0\n" in diff
+    assert patch_notes(plan, changes) == []
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+        subprocess.run(["git", "apply", "--check", "-"], cwd=project, input=diff.encode(), check=True)
     result = run_cli("apply", project, "--dry-run", "--in-place")  # the CLI path makes no such plan: no note
     assert "Traceback" not in result.stderr
 

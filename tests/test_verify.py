@@ -336,12 +336,12 @@ def test_a_nul_byte_is_never_reported_as_applied(tmp_path: Path, pg_cluster: Tem
     result = replay_migrations(pg_database, load_tree(mig).migrations, "original")
     assert [m.status for m in result.migrations] == [APPLIED, FAILED, NOT_RUN]
     failed = result.migrations[1]
-    assert failed.line == 2 and failed.sqlstate is None and "not fully sent" in (failed.message or "")
+    assert failed.line == 2 and "NUL" in (failed.message or "")  # as Prisma's engine says it: 08P01
     with psycopg.connect(pg_database) as conn:  # nothing of it ran
         assert conn.execute("SELECT to_regclass('b')").fetchone() == (None,)
     cli = CliRunner().invoke(app, ["verify", str(mig), "--database-url", pg_cluster.url])
     assert cli.exit_code == 1 and "NOT PROVEN" in cli.stdout
-    assert "20240102000000_b (line 2): not fully sent: a NUL byte on line 2" in cli.stdout
+    assert "20240102000000_b (line 2): invalid message format (the script holds NUL bytes)" in cli.stdout
     assert "applies" not in cli.stdout.split("rewritten:")[0]
 
 

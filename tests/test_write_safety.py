@@ -124,7 +124,7 @@ def test_backup_dir_inside_the_default_backup_folder_is_read_by_status(tmp_path:
 _HOLD = """
 import sys, time
 from pathlib import Path
-from codemod.render.lock import tree_lock
+from codemod.fs.lock import tree_lock
 with tree_lock(Path(sys.argv[1]), "codemod apply (test holder)"):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -386,7 +386,7 @@ def test_cleanup_lists_and_removes_staging_leftovers(tmp_path: Path) -> None:
 def test_startup_recovery_check_imports_nothing_when_there_is_no_journal(tmp_path: Path) -> None:
     """`check`'s start-up pays a few stat calls for the recovery hook, and no import."""
     probe = (
-        "import sys, time; from codemod.render.recover import recover_at_startup; before = set(sys.modules); "
+        "import sys, time; from codemod.fs.recover import recover_at_startup; before = set(sys.modules); "
         "t = time.perf_counter(); recover_at_startup(sys.argv[1:]); spent = time.perf_counter() - t; "
         "print(sorted(set(sys.modules) - before), spent)"
     )
@@ -397,6 +397,6 @@ def test_startup_recovery_check_imports_nothing_when_there_is_no_journal(tmp_pat
 
 
 def test_the_startup_hook_looks_for_the_files_the_writer_makes() -> None:
-    from codemod.render import journal, lock, recover
+    from codemod.fs import journal, lock, recover
 
     assert (recover.JOURNAL_NAME, recover.LOCK_NAME) == (journal.JOURNAL_NAME, lock.LOCK_NAME)

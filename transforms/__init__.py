@@ -32,6 +32,7 @@ from transforms import (
     timestamp_name,
     unknown_suppression,
     utf8_bom,
+    view_dependency,
 )
 
 ALL: tuple[ModuleType, ...] = (
@@ -48,6 +49,7 @@ ALL: tuple[ModuleType, ...] = (
     new_enum_value_used,
     function_return_type,
     identifier_collision,
+    view_dependency,
     fix_conflict,
     not_idempotent,
     unknown_suppression,

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from codemod import sqlgen
 from codemod.context import Context, StatementReport, replace_statement
-from codemod.model import Addition, Finding, Fix
+from codemod.model import Addition, Edit, Finding, Fix, Migration, Statement
 from codemod.model.rules import Rule
 
 RULE = Rule(
@@ -52,29 +52,56 @@ def find(context: Context) -> list[Finding]:
     for report, failure in failures:
         fix = None
         if not report.guarded:
-            fix = _move(report, moved_by_migration[report.statement.migration.name])
+            fix = _move(report, moved_by_migration[report.statement.migration.name], _needing_the_index(context, report))
         help = None if fix is not None else "run it outside a DO block, in a migration of its own"
         message = failure.message + (f" ({failure.detail})" if failure.detail else "")
         findings.append(context.failure_finding(RULE, report, failure, fix, help=help, message=message))
     return findings
 
 
-def _move(report: StatementReport, moving: list[StatementReport]) -> Fix | None:
+def _needing_the_index(context: Context, report: StatementReport) -> list[Statement]:
+    """Later statements of the migration that need the index this statement builds (they move after it)."""
+    built = {creation.key for creation in report.creations if creation.kind == "index"}
+    migration = report.statement.migration
+    return [
+        later.statement
+        for later in context.replay.top_level()
+        if later.statement.migration is migration and later.statement.index > report.statement.index
+        and any(requirement.kind == "index" and requirement.name in built for requirement in later.requirements)
+    ]
+
+
+def _move(report: StatementReport, moving: list[StatementReport], dependents: list[Statement]) -> Fix | None:
     statement = report.statement
     migration = statement.migration
-    if len(moving) == len(migration.statements):
-        if moving[0] is report:
+    movers = [r.statement for r in moving]
+    stays = movers[0] is statement and all(s in movers or s in dependents for s in migration.statements)
+    if stays:  # alone once the others leave: a one-statement script runs outside a transaction
+        if not dependents:
             return Fix("it stays where it is: the other statements move to migrations of their own")
-        moving = moving[1:]
-    number = [r.statement.index for r in moving].index(statement.index)
-    suffix = f"{_suffix(migration.name)}_concurrently" + (f"_{number + 1}" if len(moving) > 1 else "")
+        edits, additions = _then(migration, dependents, f"{_suffix(migration.name)}_then")
+        return Fix("it stays where it is, alone; the statements that need the index move to a migration right after", edits, additions=additions)
+    if movers[0] is not statement and all(s in movers for s in migration.statements):
+        movers = movers[1:]  # the first of them stays
+    number = movers.index(statement)
+    suffix = f"{_suffix(migration.name)}_concurrently" + (f"_{number + 1}" if len(movers) > 1 else "")
     text = sqlgen.with_semicolon(statement.text) + migration.newline
     note = sqlgen.comment("moved to a migration of its own right after this one: CREATE INDEX CONCURRENTLY cannot run in a transaction")
-    return Fix(
-        "move it into a migration of its own, right after this one",
-        [replace_statement(statement, note)],
-        additions=[Addition(migration.name, suffix, text)],
-    )
+    edits = [replace_statement(statement, note)]
+    additions = [Addition(migration.name, suffix, text)]
+    description = "move it into a migration of its own, right after this one"
+    if dependents:
+        more_edits, more_additions = _then(migration, dependents, f"{suffix}_then")
+        edits += more_edits
+        additions += more_additions
+        description += ", and the statements that need the index into one after that"
+    return Fix(description, edits, additions=additions)
+
+
+def _then(migration: Migration, dependents: list[Statement], suffix: str) -> tuple[list[Edit], list[Addition]]:
+    moved = sqlgen.comment("moved after the index it needs, which is built in a migration of its own")
+    body = migration.newline.join(sqlgen.with_semicolon(dependent.text) for dependent in dependents) + migration.newline
+    return [replace_statement(dependent, moved) for dependent in dependents], [Addition(migration.name, suffix, body)]
 
 
 def _suffix(name: str) -> str:

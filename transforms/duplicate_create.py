@@ -51,7 +51,7 @@ from codemod.context import (
 from codemod.model import Finding, Fix, Statement
 from codemod.model.rules import Rule
 from codemod.model.schema import ColumnDef, ConstraintDef, IndexState, TableState, TypeState
-from codemod.names import QName, fold
+from codemod.names import QName, fold, quote_ident, truncate
 from transforms.reconcile import Delta, column_changes, constraint_change, enum_delta, table_delta
 
 RULE = Rule(
@@ -103,10 +103,12 @@ def _outcome(context: Context, report: StatementReport, creation: Creation, wher
     if creation.kind == "label":
         edits = context.harden(statement).edits
         return Fix("add IF NOT EXISTS", edits) if edits else "codemod cannot add IF NOT EXISTS here"
+    if isinstance(existing, IndexState) and existing.table is not None and existing.table != _table_of(new):
+        return _rename_holder(statement, existing, _table_of(new))
     if creation.kind in ("column", "constraint"):
         return _action_fix(context, report, creation, where)
     if isinstance(existing, TableState) and isinstance(new, TableState):
-        delta = table_delta(existing, new, context.column_texts(statement), newline)
+        delta = table_delta(existing, new, context.column_texts(statement), newline, context.constraint_texts(statement))
     elif isinstance(existing, TypeState) and isinstance(new, TypeState):
         delta = enum_delta(existing, new)
     elif isinstance(existing, IndexState) and isinstance(new, IndexState):
@@ -116,6 +118,23 @@ def _outcome(context: Context, report: StatementReport, creation: Creation, wher
     if isinstance(delta, str):
         return delta
     return _replacement(statement, creation, delta, where, context.unsafe_fixes)
+
+
+def _table_of(new: object) -> QName | None:
+    return new.table if isinstance(new, IndexState) else None
+
+
+def _rename_holder(statement: Statement, holder: IndexState, table: QName | None) -> Fix | str:
+    """An index of another table (often one renamed away) holds the name: give it its table's name."""
+    owner = holder.table
+    assert owner is not None
+    prefix = table.name if table is not None else ""
+    if not prefix or not holder.name.name.startswith(prefix) or owner.name == prefix:
+        return f"an index of {owner} holds the name"
+    new = truncate(owner.name + holder.name.name[len(prefix) :])
+    newline = statement.migration.newline
+    edit = insert_before(statement, f"ALTER INDEX {holder.name.sql()} RENAME TO {quote_ident(new)};{newline}")
+    return Fix(f"rename {owner}'s index {holder.name} to {quote_ident(new)} first (a renamed table keeps its indexes' names)", [edit])
 
 
 def _replacement(statement: Statement, creation: Creation, delta: Delta, where: str, unsafe_fixes: bool) -> Fix:

@@ -4,9 +4,9 @@ What it finds: a migration file written in UTF-16 (PowerShell's ``>`` and some W
 do this: ``prisma migrate diff … > migration.sql``), recognised by its byte-order mark or by the
 NUL byte in every other position; and files that are neither UTF-8 nor UTF-16.
 
-Why it breaks: Prisma reads the file as UTF-8 and PostgreSQL receives the wrong characters (or
-the first NUL ends the script): the migration fails with a syntax error (42601) or an invalid
-byte sequence (22021), recorded as failed (P3009).
+Why it breaks: Prisma reads the file as UTF-8 and sends its NUL bytes, which PostgreSQL's wire
+protocol rejects: "invalid message format" (08P01, seen with Prisma's own engine); a file that is
+not text fails with an invalid byte sequence (22021). The migration is recorded as failed (P3009).
 
 What the fix does: re-encodes a UTF-16 file as UTF-8, with the same text and line endings and no
 byte-order mark. A file that is not text codemod can read is reported for a human.
@@ -43,7 +43,7 @@ def find(context: Context) -> list[Finding]:
             findings.append(context.file_finding(RULE, migration, 1, message, help="save the file as UTF-8", sqlstate="22021"))
             continue
         label = migration.encoding.upper().replace("UTF-16-", "UTF-16")
-        message = f"written in {label}: Prisma reads it as UTF-8, and PostgreSQL receives the wrong characters"
+        message = f"written in {label}: Prisma reads it as UTF-8, and its NUL bytes make PostgreSQL reject the script (invalid message format)"
         fix = Fix("re-encode it as UTF-8 (same text, no byte-order mark)", [Edit(migration.name, Span(0, len(migration.raw)), migration.text)])
-        findings.append(context.file_finding(RULE, migration, 1, message, fix, sqlstate="22021"))
+        findings.append(context.file_finding(RULE, migration, 1, message, fix, sqlstate="08P01"))
     return findings

@@ -1,34 +1,41 @@
-"""Needs a table or type that only a later migration creates.
+"""Needs a table, type, column or index that only a later migration creates.
 
-What it finds: a foreign key, index, ``ALTER TABLE`` or column type that refers to a table,
-enum or column which does not exist at that point of the tree but which a later statement
-creates (a column: an index or foreign key on a column that a later migration adds). With
-Prisma ≥ 6.6 this happens to folders like ``20250513_add_batch`` that sort before
-``20250513022650_add_projects`` (``_`` sorts before digits in ``localeCompare``).
+What it finds: a foreign key, index, ``ALTER TABLE``, column type, trigger or statement in a
+``DO`` block that needs an object which does not exist at that point of the tree but which a
+later migration creates. With Prisma ≥ 6.6 this happens to folders like ``20250513_add_batch``
+that sort before ``20250513022650_add_projects`` (``_`` sorts before digits in
+``localeCompare``), to back-dated migrations, and to ``000N_`` names that sort before a
+timestamped ``init``.
 
-Why it breaks: PostgreSQL stops with "relation … does not exist" (42P01); the migration is
-recorded as failed and every later deploy stops (P3009).
+Why it breaks: PostgreSQL stops with "relation … does not exist" (42P01), "type … does not
+exist" (42704) or "column … does not exist" (42703); the migration is recorded as failed and
+every later deploy stops (P3009).
 
-What the fix does: the statement is wrapped in a ``DO`` block that runs it only when what it
-needs exists (``to_regclass``) and what it creates does not (``pg_constraint``), so it passes on a
-fresh database and still works on one where the table was already there. The same guarded
-statement is added again at the end of the migration that creates the missing object, so the
-foreign key or index still exists at the end of the tree (the hand-made fix in the seed lost it).
-A ``CREATE TABLE`` that needs a later object is reported but not rewritten.
+What the fix does: a forward reference is first a question of order. Where moving migrations
+gives an order in which everything a migration needs comes first (the stable topological order
+closest to today's that renames the fewest folders, replayed without a new failure), the tree is
+re-sequenced: folders get 14-digit names in the new order, and no SQL changes. Where order
+cannot help (a cycle, or ``--keep-order`` for teams that must keep the deployed order), the
+statement is wrapped in a ``DO`` block that runs it only when what it needs exists, and the same
+guarded statement runs again at the end of the migration that creates what it needs (a
+``CREATE TABLE`` is split: the table now, its forward foreign keys then; a later enum is
+created, idempotently, before its first use).
+
+Fix safety: safe; re-sequencing renames folders (deployed databases learn the new names with
+``codemod resolve``), guarding changes only what the statement needs.
 
 Example::
 
+    -- 20250507030812_init
+    CREATE TABLE "users" ("id" TEXT NOT NULL, CONSTRAINT "users_pkey" PRIMARY KEY ("id"));
     -- 20250513_add_batch_processing (before)
+    CREATE TABLE "batch_jobs" ("id" TEXT NOT NULL, "projectId" TEXT NOT NULL);
     ALTER TABLE "batch_jobs" ADD CONSTRAINT "batch_jobs_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "projects"("id");
-    -- after
-    DO $codemod$
-    BEGIN
-        IF to_regclass('"projects"') IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'batch_jobs_projectId_fkey' …) THEN
-            ALTER TABLE "batch_jobs" ADD CONSTRAINT …;
-        END IF;
-    END $codemod$;
-    -- and the same block appended to 20250513022650_add_project_and_schema_models
+    -- 20250513022650_add_projects
+    CREATE TABLE "projects" ("id" TEXT NOT NULL, CONSTRAINT "projects_pkey" PRIMARY KEY ("id"));
+    -- 20250513022651_add_batch_processing (after)
+    CREATE TABLE "batch_jobs" ("id" TEXT NOT NULL, "projectId" TEXT NOT NULL);
+    ALTER TABLE "batch_jobs" ADD CONSTRAINT "batch_jobs_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "projects"("id");
 """
 
 from __future__ import annotations
@@ -89,11 +96,13 @@ def _finding(
         for requirement, creator in later
     )
     message = f"needs {needs}"
-    order = context.resequenced()
-    if order is not None and all(creator.statement.migration.name != statement.migration.name for _, creator in later):
+    resequenced = context.resequenced()
+    if resequenced is not None and all(creator.statement.migration.name != statement.migration.name for _, creator in later):
+        order, keep = resequenced
         first = min((creator for _, creator in later), key=lambda creator: creator.seq).statement.migration.name
         description = f"re-sequence: apply {first} before {statement.migration.name} (folders are renamed; no SQL changes)"
-        return context.failure_finding(RULE, report, failure, Fix(description, order=tuple(order)), message=message)
+        fix = Fix(description, order=tuple(order), keep_names=tuple(sorted(keep)))
+        return context.failure_finding(RULE, report, failure, fix, message=message)
     if report.guarded:
         return context.failure_finding(RULE, report, failure, message=message, help="move the DO block after the migration that creates it")
     types = [(r, c) for r, c in later if r.kind == "type"]

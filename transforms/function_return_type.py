@@ -8,10 +8,10 @@ Why it breaks: ``OR REPLACE`` may change a function's body, not its return type:
 with ``cannot change return type of existing function`` (42P13).
 
 What the fix does: inserts ``DROP FUNCTION IF EXISTS name(argument types);`` before the statement,
-so that it creates the function anew. Where triggers created earlier in the tree use the
-function, dropping it would fail (or, with CASCADE, drop the triggers): then no fix is offered.
+so that it creates the function anew. Where triggers or views created earlier in the tree use
+the function, dropping it would fail (or, with CASCADE, drop them): then no fix is offered.
 
-Fix safety: safe when no trigger uses the function; no fix otherwise.
+Fix safety: safe when nothing uses the function; no fix otherwise.
 
 Example::
 
@@ -48,7 +48,7 @@ def find(context: Context) -> list[Finding]:
         help = None
         if isinstance(creation, Creation) and isinstance(creation.new, FunctionState) and not report.guarded:
             if failure.dependents:
-                help = f"triggers use it ({', '.join(failure.dependents)}): drop them, drop the function, then create both again"
+                help = f"{', '.join(failure.dependents)} use(s) it: drop them, drop the function, then create them again"
             else:
                 newline = report.statement.migration.newline
                 drop = f"DROP FUNCTION IF EXISTS {creation.new.signature};{newline}"

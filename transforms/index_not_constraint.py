@@ -47,7 +47,7 @@ from codemod.context import (
 from codemod.model import Finding, Fix
 from codemod.model.rules import Rule
 from codemod.model.schema import ConstraintDef, IndexState
-from codemod.names import QName, fold
+from codemod.names import QName, fold, table_qname
 
 RULE = Rule(
     code="index-not-constraint",
@@ -103,7 +103,9 @@ def _drop_index_first(report: StatementReport, creation: Creation) -> Fix | None
     if not isinstance(constraint, ConstraintDef) or not isinstance(index, IndexState):
         return None
     definition = index.definition
-    if definition is None or not index.unique or index.columns != constraint.columns:
+    table = report.statement.expression.this if report.statement.expression is not None else None
+    same_table = index.table is not None and table_qname(table) == index.table
+    if definition is None or not index.unique or index.columns != constraint.columns or not same_table:
         return None
     params = definition.this.args.get("params") if definition.this is not None else None
     if params is not None and params.args.get("where") is not None:

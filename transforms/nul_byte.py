@@ -3,9 +3,10 @@
 What it finds: a ``\\0`` character in a migration file (a bad merge, a binary paste, an editor
 that padded the file).
 
-Why it breaks: Prisma sends the file as one query string, and PostgreSQL's protocol ends a query
-string at the first NUL: every statement after it silently never runs. The migration is recorded
-as applied, and the objects it should have made are missing on every database.
+Why it breaks: Prisma sends the file as one query string, and a NUL cannot be part of one:
+PostgreSQL rejects the message ("invalid message format", 08P01, seen with Prisma's own engine),
+so the migration fails, whatever follows the NUL. (A client that passes the string as a C string
+would instead cut it at the NUL, and the statements after it would silently never run.)
 
 What the fix does: where only NULs (and white space) follow the first one, removes them: nothing
 was meant to be there. A NUL with statements after it is left for a human, who knows whether
@@ -26,7 +27,7 @@ from codemod.model.rules import Rule
 
 RULE = Rule(
     code="nul-byte",
-    summary="A NUL byte in migration.sql: PostgreSQL never sees the statements after it",
+    summary="A NUL byte in migration.sql, which makes PostgreSQL reject the whole script",
     severity="error",
     fix_safety="safe",
     doc=__doc__ or "",
@@ -45,9 +46,9 @@ def find(context: Context) -> list[Finding]:
         if not rest.replace("\x00", "").strip():
             start = migration.byte_offset(offset)
             fix = Fix("remove the trailing NUL bytes", [Edit(migration.name, Span(start, len(migration.raw)), rest.replace("\x00", ""))])
-            message = "NUL bytes at the end of the file: PostgreSQL stops reading the script at the first one"
-            findings.append(context.file_finding(RULE, migration, line, message, fix))
+            message = "NUL bytes at the end of the file: PostgreSQL rejects a query string that holds one (invalid message format)"
+            findings.append(context.file_finding(RULE, migration, line, message, fix, sqlstate="08P01"))
         else:
-            message = "NUL byte: PostgreSQL stops reading the script here, so the statements after it never run"
-            findings.append(context.file_finding(RULE, migration, line, message, help="remove the NUL byte if the statements after it are meant to run"))
+            message = "NUL byte in the file: PostgreSQL rejects a query string that holds one (invalid message format)"
+            findings.append(context.file_finding(RULE, migration, line, message, help="remove the NUL byte (and check what around it was meant)", sqlstate="08P01"))
     return findings

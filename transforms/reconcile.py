@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlglot import exp
+
 from codemod import sqlgen
 from codemod.model.schema import ColumnDef, ConstraintDef, TableState, TypeState
 from codemod.names import QName, quote_ident, quote_literal
@@ -51,8 +53,13 @@ def column_changes(table: QName, existing: ColumnDef, new: ColumnDef, delta: Del
     column = quote_ident(new.name)
     prefix = f"ALTER TABLE {table} "
     if existing.type_sql.lower() != new.type_sql.lower():
-        delta.unsafe.append(f"{prefix}ALTER COLUMN {column} TYPE {new.type_sql} USING {column}::{new.type_sql};")
-        delta.left.append(f"column {new.name!r} type {existing.type_sql} → {new.type_sql} (existing values must convert)")
+        statement = f"{prefix}ALTER COLUMN {column} TYPE {new.type_sql} USING {column}::{new.type_sql};"
+        if widens(existing.type_node, new.type_node):
+            delta.safe.append(statement)
+            delta.done.append(f"widens {new.name!r} to {new.type_sql}")
+        else:
+            delta.unsafe.append(statement)
+            delta.left.append(f"column {new.name!r} type {existing.type_sql} → {new.type_sql} (existing values must convert)")
     if existing.not_null and not new.not_null:
         delta.safe.append(f"{prefix}ALTER COLUMN {column} DROP NOT NULL;")
         delta.done.append(f"makes {new.name!r} nullable")
@@ -68,7 +75,43 @@ def column_changes(table: QName, existing: ColumnDef, new: ColumnDef, delta: Del
             delta.done.append(f"drops the default of {new.name!r}")
 
 
-def table_delta(existing: TableState, new: TableState, written: dict[str, str], newline: str) -> Delta | str:
+_INTEGER_WIDTH = {"SMALLINT": 2, "INT": 4, "BIGINT": 8}
+_TEXTUAL = {"VARCHAR", "CHAR", "TEXT"}
+
+
+def widens(old: object, new: object) -> bool:
+    """A type change every existing value survives: a longer varchar, text, a wider integer or numeric."""
+    if not isinstance(old, exp.DataType) or not isinstance(new, exp.DataType):
+        return False
+    before, after = old.this.name, new.this.name
+    if before in _INTEGER_WIDTH and after in _INTEGER_WIDTH:
+        return _INTEGER_WIDTH[after] >= _INTEGER_WIDTH[before]
+    if before in ("VARCHAR", "CHAR") and after == "TEXT":
+        return True
+    if before == after == "VARCHAR":
+        old_size, new_size = _sizes(old), _sizes(new)
+        return not new_size or (bool(old_size) and new_size[0] >= old_size[0])
+    if before == after == "DECIMAL":
+        old_size, new_size = _sizes(old), _sizes(new)
+        if not new_size:
+            return True
+        if len(old_size) == 2 and len(new_size) == 2:
+            return new_size[1] >= old_size[1] and new_size[0] - new_size[1] >= old_size[0] - old_size[1]
+    return False
+
+
+def _sizes(data_type: exp.DataType) -> list[int]:
+    sizes = []
+    for parameter in data_type.expressions:
+        literal = parameter.this if isinstance(parameter, exp.DataTypeParam) else parameter
+        if isinstance(literal, exp.Literal) and literal.this.isdigit():
+            sizes.append(int(literal.this))
+    return sizes
+
+
+def table_delta(
+    existing: TableState, new: TableState, written: dict[str, str], newline: str, written_constraints: dict[str, str] | None = None
+) -> Delta | str:
     """The delta, or why the two cannot be compared."""
     if existing.columns is None or new.columns is None:
         return "one of them is not a plain column list"
@@ -91,11 +134,11 @@ def table_delta(existing: TableState, new: TableState, written: dict[str, str], 
             delta.done.append(f"makes {name!r} nullable (the later definition has no such column)")
         delta.unsafe.append(f"ALTER TABLE {new.name} DROP COLUMN {quote_ident(name)};")
         delta.left.append(f"drop column {name!r} (its data goes)")
-    _constraint_delta(existing, new, delta, newline)
+    _constraint_delta(existing, new, delta, newline, written_constraints or {})
     return delta
 
 
-def _constraint_delta(existing: TableState, new: TableState, delta: Delta, newline: str) -> None:
+def _constraint_delta(existing: TableState, new: TableState, delta: Delta, newline: str, written: dict[str, str]) -> None:
     known_signatures = {constraint.signature for constraint in existing.constraints.values()}
     added: list[ConstraintDef] = []
     for key, constraint in new.constraints.items():
@@ -108,22 +151,22 @@ def _constraint_delta(existing: TableState, new: TableState, delta: Delta, newli
             continue
         if present.signature == constraint.signature:
             continue
-        change = constraint_change(new.name, present, constraint)
+        change = constraint_change(new.name, present, constraint, written.get(key))
         if change.safe:
             delta.safe += change.safe
             delta.done += change.done
         delta.unsafe += change.unsafe
         delta.left += change.left
     for constraint in added:
-        delta.safe.append(guarded_add_constraint(new.name, constraint, newline))
+        delta.safe.append(guarded_add_constraint(new.name, constraint, newline, written.get(constraint.name or "")))
     if added:
         delta.done.append("adds constraint " + ", ".join(repr(c.name) for c in added))
 
 
-def constraint_change(table: QName, existing: ConstraintDef, new: ConstraintDef) -> Delta:
+def constraint_change(table: QName, existing: ConstraintDef, new: ConstraintDef, written: str | None = None) -> Delta:
     """A named constraint whose definition changed: drop and re-add it (safe for a foreign key's actions)."""
     delta = Delta()
-    statements = [f"ALTER TABLE {table} DROP CONSTRAINT {quote_ident(existing.name or '')};", f"ALTER TABLE {table} ADD {new.sql};"]
+    statements = [f"ALTER TABLE {table} DROP CONSTRAINT {quote_ident(existing.name or '')};", f"ALTER TABLE {table} ADD {written or new.sql};"]
     same_key = (
         existing.kind == new.kind == "f"
         and existing.columns == new.columns
@@ -139,14 +182,14 @@ def constraint_change(table: QName, existing: ConstraintDef, new: ConstraintDef)
     return delta
 
 
-def guarded_add_constraint(table: QName, constraint: ConstraintDef, newline: str) -> str:
+def guarded_add_constraint(table: QName, constraint: ConstraintDef, newline: str, written: str | None = None) -> str:
     assert constraint.name
     conditions = [sqlgen.constraint_missing(table, constraint.name)]
     if constraint.kind == "p":
         conditions = [sqlgen.primary_key_missing(table)]
     if constraint.references is not None:
         conditions.insert(0, sqlgen.relation_exists(constraint.references))
-    return sqlgen.guarded(f"ALTER TABLE {table} ADD {constraint.sql}", conditions, newline)
+    return sqlgen.guarded(f"ALTER TABLE {table} ADD {written or constraint.sql}", conditions, newline)
 
 
 def enum_delta(existing: TypeState, new: TypeState) -> Delta | str:

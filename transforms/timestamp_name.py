@@ -23,10 +23,15 @@ gives every deployed database a new name to learn), applied with ``--unsafe-fixe
 
 Example::
 
-    20250507030812_init                 20250507030812_init
-    20250513_add_batch_processing   →   20250513000000_add_batch_processing
-    20250513_add_error_handling     →   20250513000001_add_error_handling
-    20250513022650_add_projects         20250513022650_add_projects
+    -- 20250507030812_init
+    CREATE TABLE "projects" ("id" TEXT NOT NULL, CONSTRAINT "projects_pkey" PRIMARY KEY ("id"));
+    -- 20250513_add_batch_processing (before)
+    CREATE TABLE "batch_jobs" ("id" TEXT NOT NULL);
+    -- 20250513022650_add_tasks
+    CREATE TABLE "tasks" ("id" TEXT NOT NULL);
+    ALTER TABLE "batch_jobs" ADD COLUMN "taskId" TEXT;
+    -- 20250513000000_add_batch_processing (after)
+    CREATE TABLE "batch_jobs" ("id" TEXT NOT NULL);
 """
 
 from __future__ import annotations
@@ -66,16 +71,20 @@ def find(context: Context) -> list[Finding]:
         if name not in odd:
             continue
         new = renames[name]
-        fix = Fix(f"rename to {new!r}; {identity}", renames=[Rename(name, new)], unsafe=severity != "error")
+        own: Severity = severity
+        if CONVENTION.match(name) and not _real_timestamp(name) and name not in disagreeing:
+            own = "note"  # 14 digits order the same under both Prisma versions: only the convention
+        fix = Fix(f"rename to {new!r}; {identity}", renames=[Rename(name, new)], unsafe=own != "error")
+        what = "starts with 14 digits that are not a real date and time" if CONVENTION.match(name) else "is not a 14-digit timestamp"
         if CONVENTION.match(name) and _real_timestamp(name):  # a timestamp shared with another folder
             message = f"{name!r} shares its timestamp with another folder, and the two sort differently under Prisma < 6.6 and ≥ 6.6"
-        elif severity == "note":
-            message = f"{name!r} is not a 14-digit timestamp (order is the same under every Prisma version)"
+        elif own == "note":
+            message = f"{name!r} {what} (its place is the same under every Prisma version)"
         else:
             moved = " (its place changes with the Prisma version)" if name in disagreeing else ""
             outcome = "and the outcome differs" if severity == "error" else "but both orders give the same schema"
-            message = f"{name!r} is not a 14-digit timestamp: this tree sorts differently under Prisma < 6.6 and ≥ 6.6{moved}, {outcome}"
-        findings.append(context.migration_finding(RULE, migration, message, fix, severity=severity))
+            message = f"{name!r} {what}: this tree sorts differently under Prisma < 6.6 and ≥ 6.6{moved}, {outcome}"
+        findings.append(context.migration_finding(RULE, migration, message, fix, severity=own))
     return findings
 
 

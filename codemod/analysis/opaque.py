@@ -62,6 +62,8 @@ class CreateFunction:
     returns: str
     or_replace: bool
     procedure: bool
+    language: str = ""
+    body: str | None = None
 
 
 @dataclass
@@ -89,6 +91,24 @@ class CreateViewOpaque:
 
 
 @dataclass
+class ConstraintUsingIndex:
+    """``ALTER TABLE t ADD CONSTRAINT c UNIQUE|PRIMARY KEY USING INDEX i``: the index becomes the constraint's."""
+
+    table: QName
+    constraint: str
+    kind: str  # "u" or "p"
+    index: str
+
+
+@dataclass
+class SetSearchPath:
+    """``SET [SESSION|LOCAL] search_path TO a, b`` (``schemas``), or ``RESET``/``DEFAULT`` (None)."""
+
+    schemas: tuple[str, ...] | None
+    local: bool
+
+
+@dataclass
 class TouchTable:
     """A statement that needs a table and changes nothing the replay tracks (RLS, policies, VALIDATE)."""
 
@@ -96,7 +116,7 @@ class TouchTable:
     constraint: str | None = None  # VALIDATE CONSTRAINT needs it to exist
 
 
-Command = AddEnumValue | RenameType | RenameEnumValue | RenameConstraint | DoBlock | CreateFunction | CreateExtension | CreateTableOpaque | CreateViewOpaque | TouchTable
+Command = AddEnumValue | RenameType | RenameEnumValue | RenameConstraint | DoBlock | CreateFunction | CreateExtension | CreateTableOpaque | CreateViewOpaque | ConstraintUsingIndex | SetSearchPath | TouchTable
 _STRING_TYPES = (TokenType.STRING, TokenType.HEREDOC_STRING, TokenType.RAW_STRING)
 
 
@@ -146,7 +166,31 @@ def read_command(tokens: list[Token]) -> Command | None:
         return _alter_table_rename_constraint(tokens, words) or _alter_table_other(tokens, words)
     if words[0] == "CREATE":
         return _create(tokens, words)
+    if words[0] in ("SET", "RESET"):
+        return _search_path(tokens, words)
     return None
+
+
+def _search_path(tokens: list[Token], words: list[str]) -> Command | None:
+    index = 1
+    local = False
+    if words[1:2] in (["SESSION"], ["LOCAL"]):
+        local = words[1] == "LOCAL"
+        index = 2
+    if index >= len(tokens) or tokens[index].text.lower() != "search_path":
+        if words[0] == "RESET" and len(tokens) > 1 and tokens[1].text.strip("'").lower() == "search_path":
+            return SetSearchPath(None, False)
+        return None
+    if words[0] == "RESET":
+        return SetSearchPath(None, local)
+    rest = tokens[index + 2 :] if index + 1 < len(tokens) and words[index + 1] in ("TO", "=") else []
+    if [word(t) for t in rest] == ["DEFAULT"]:
+        return SetSearchPath(None, local)
+    schemas = tuple(
+        fold(t.text, t.token_type == TokenType.IDENTIFIER) if t.token_type != TokenType.STRING else t.text
+        for t in rest if t.token_type in (TokenType.IDENTIFIER, TokenType.VAR, TokenType.STRING) or word(t) == "PUBLIC"
+    )
+    return SetSearchPath(tuple(s for s in schemas if s != "$user"), local)
 
 
 def _tag_length(token: Token, body: str) -> int:
@@ -222,7 +266,9 @@ def _create_function(tokens: list[Token], words: list[str], index: int, or_repla
             end += 1
         returns = normalize_type(" ".join(token.text for token in tokens[close + 2 : end]))
     identity = tuple(argument for argument in arguments if argument)
-    return CreateFunction(name, identity, returns, or_replace, words[index] == "PROCEDURE")
+    language = next((tokens[i + 1].text.strip("'\"").lower() for i in range(close, len(tokens) - 1) if words[i] == "LANGUAGE"), "")
+    body = next((_strip_dollar_quotes(t.text) for t in tokens[close:] if t.token_type in _STRING_TYPES), None)
+    return CreateFunction(name, identity, returns, or_replace, words[index] == "PROCEDURE", language, body)
 
 
 _TYPE_SYNONYMS = {
@@ -273,6 +319,12 @@ def _alter_table_other(tokens: list[Token], words: list[str]) -> Command | None:
         return None
     if words[index : index + 2] == ["VALIDATE", "CONSTRAINT"] and index + 2 < len(tokens):
         return TouchTable(table, _part(tokens[index + 2]))
+    rest = words[index:]
+    if rest[:2] == ["ADD", "CONSTRAINT"] and len(rest) >= 6:
+        kind_words = rest[3:5] if rest[3:5] == ["PRIMARY", "KEY"] else rest[3:4]
+        after = 3 + len(kind_words)
+        if kind_words in (["UNIQUE"], ["PRIMARY", "KEY"]) and rest[after : after + 2] == ["USING", "INDEX"] and index + after + 2 < len(tokens):
+            return ConstraintUsingIndex(table, _part(tokens[index + 2]), "u" if kind_words == ["UNIQUE"] else "p", _part(tokens[index + after + 2]))
     return TouchTable(table)
 
 

@@ -192,6 +192,7 @@ class _Replayer(StatementHandlers):
         for migration in tree.migrations:
             self.statements_in_migration = len(migration.statements)
             self.labels_added_here = {}
+            self.path = self.session_path  # SET LOCAL ends with the migration's transaction
             for statement in migration.statements:
                 if statement.opaque:
                     self.opaque += 1

@@ -25,6 +25,8 @@ def dependency_edges(replay: Replay) -> set[tuple[str, str]]:
     """(creator, user) pairs of migrations: the creator must apply before the user."""
     edges: set[tuple[str, str]] = set()
     for report in replay.reports:
+        if not report.certain or report.caught:
+            continue  # a branch that may not run, or a block rolled back, orders nothing
         user = report.statement.migration.name
         for requirement in report.requirements:
             creator = _creator(replay, report, requirement.log_kind, requirement.key, requirement.present, requirement.kind)
@@ -46,23 +48,28 @@ def _creator(replay: Replay, report: StatementReport, kind: str, key: object, pr
 
 
 def resequence(
-    tree: MigrationTree, replay: Replay, dialect: Dialect, renames: Callable[[list[str]], int]
-) -> list[str] | None:
-    """The best order of the tree's migration names, or None when re-sequencing cannot help.
+    tree: MigrationTree, replay: Replay, dialect: Dialect, renames: Callable[[list[str], set[str]], int]
+) -> tuple[list[str], set[str]] | None:
+    """The best order of the tree's migration names and the creators whose names to prefer keeping,
+    or None when re-sequencing cannot help.
 
-    ``renames`` counts the folders an order would rename (the plan's allocator decides).
+    ``renames`` counts the folders an order would rename (the plan's allocator decides); on a tie
+    between two names, the migration that creates what others need keeps its name: the one that
+    needs it is the likelier to be back-dated.
     """
     names = [m.name for m in tree.migrations]
     position = {name: index for index, name in enumerate(names)}
     edges = dependency_edges(replay)
-    if not any(position[creator] > position[user] for creator, user in edges):
+    forward = {(creator, user) for creator, user in edges if position[creator] > position[user]}
+    if not forward:
         return None
+    creators = {creator for creator, _ in forward}
     candidates = [order for order in (_wait(names, edges), _advance(names, edges)) if order is not None]
-    candidates.sort(key=renames)  # stable: on a tie, dependents wait
+    candidates.sort(key=lambda order: renames(order, creators))  # stable: on a tie, dependents wait
     baseline = _failures(replay)
     for order in candidates:
         if order != names and _replays_clean(tree, order, dialect, baseline):
-            return order
+            return order, creators
     return None
 
 
@@ -104,13 +111,19 @@ def _failures(replay: Replay) -> set[tuple[str, str, str]]:
 
 
 def _replays_clean(tree: MigrationTree, order: list[str], dialect: Dialect, baseline: set[tuple[str, str, str]]) -> bool:
+    """No forward reference left, no more failures than today, and nothing new but duplicates.
+
+    A duplicate can be new: a column that a back-dated migration adds and a later one adds again
+    only collides once the back-dated one runs; the next round of fixes removes the repetition.
+    """
     by_name = {m.name: m for m in tree.migrations}
     reordered = MigrationTree(tree.root, tree.provider, tree.dialect, tree.order, [by_name[name] for name in order], tree.stray_entries)
     replay = replay_tree(reordered, dialect)
-    for report, failure in replay.failures():
-        if report.caught:
-            continue
-        if (report.statement.migration.name, failure.sqlstate, failure.message) not in baseline:
+    failures = [(report, failure) for report, failure in replay.failures() if not report.caught]
+    if len(_failures(replay)) > len(baseline):
+        return False
+    for report, failure in failures:
+        if (report.statement.migration.name, failure.sqlstate, failure.message) not in baseline and failure.rule != "duplicate-create":
             return False
         subject = failure.subject
         if failure.rule == "missing" and subject is not None and hasattr(subject, "log_kind"):

@@ -8,7 +8,7 @@ frozen values into the state. Messages follow PostgreSQL's own wording.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
@@ -27,7 +27,9 @@ from codemod.model.schema import (
     TypeState,
 )
 from codemod.model.tree import Statement
-from codemod.names import QName, identifier_name, object_name, table_qname, truncate, written_name
+from codemod.names import DEFAULT_SCHEMA, QName, identifier_name, object_name, table_qname, truncate, written_name
+
+DEFAULT_PATH = (DEFAULT_SCHEMA,)
 
 _SERIAL_TYPES = {exp.DataType.Type.SERIAL, exp.DataType.Type.BIGSERIAL, exp.DataType.Type.SMALLSERIAL}
 
@@ -61,6 +63,30 @@ class StatementHandlers:
     def statement(self):  # type: ignore[no-untyped-def]
         return self.current().statement
 
+    # ── names through the search path ────────────────────────────────────────────────────
+    path: tuple[str, ...] = DEFAULT_PATH
+    session_path: tuple[str, ...] = DEFAULT_PATH
+
+    def q(self, node: exp.Expression | None) -> QName | None:
+        return self.resolved(table_qname(node))
+
+    def resolved(self, name: QName | None) -> QName | None:
+        """An unqualified name (read as ``public``) in the schemas of ``search_path``, as PostgreSQL
+        finds it: the first schema that has an object of that name, else the first schema."""
+        if name is None or self.path == DEFAULT_PATH or name.schema != DEFAULT_SCHEMA:
+            return name
+        for schema in self.path:
+            candidate = QName(schema, name.name)
+            if self.state.relation_kind(candidate) is not None or candidate in self.state.types or any(key[0] == candidate for key in self.state.functions):
+                return candidate
+        return QName(self.path[0], name.name)
+
+    def set_search_path(self, schemas: tuple[str, ...] | None, local: bool) -> None:
+        path = tuple(s for s in (schemas if schemas is not None else DEFAULT_PATH) if s in self.state.schemas or s == DEFAULT_SCHEMA) or DEFAULT_PATH
+        self.path = path
+        if not local:
+            self.session_path = path
+
     # ── dispatch ─────────────────────────────────────────────────────────────────────────
     def expression(self, node: exp.Expression, tokens: list[Token]) -> None:
         if isinstance(node, exp.Create):
@@ -75,8 +101,20 @@ class StatementHandlers:
             self._select_into(node)
         elif isinstance(node, exp.Comment):
             self._comment(node)
+        elif isinstance(node, exp.Set):
+            for item in node.expressions:
+                assignment = item.this if isinstance(item, exp.SetItem) else None
+                if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column) and assignment.this.name.lower() == "search_path":
+                    values = assignment.expression.expressions if isinstance(assignment.expression, exp.Tuple) else [assignment.expression]
+                    schemas = tuple(identifier_name(v) or "" for v in values)
+                    self.set_search_path(schemas, (item.args.get("kind") or "").upper() == "LOCAL")
 
     def command(self, command: opaque.Command) -> None:
+        if isinstance(command, opaque.SetSearchPath):
+            self.set_search_path(command.schemas, command.local)
+            return
+        if self.path != DEFAULT_PATH:  # names read from tokens resolve through the search path too
+            command = replace(command, **{f.name: self.resolved(getattr(command, f.name)) for f in fields(command) if isinstance(getattr(command, f.name), QName)})  # type: ignore[arg-type]
         if isinstance(command, opaque.AddEnumValue):
             self._add_enum_value(command)
         elif isinstance(command, opaque.RenameType):
@@ -101,6 +139,8 @@ class StatementHandlers:
                 self.state.tables[command.name] = new
         elif isinstance(command, opaque.CreateViewOpaque):
             self._create_view_named(command.name, "materialized view" if command.materialized else "view", command.or_replace, command.if_not_exists)
+        elif isinstance(command, opaque.ConstraintUsingIndex):
+            self._constraint_using_index(command)
         elif isinstance(command, opaque.TouchTable):
             if self.require("relation", command.table) and command.constraint is not None:
                 self.require("constraint", command.table, detail=command.constraint)
@@ -137,7 +177,7 @@ class StatementHandlers:
         target = node.this
         schema_node = target if isinstance(target, exp.Schema) else None
         table_node = schema_node.this if schema_node else target
-        name = table_qname(table_node)
+        name = self.q(table_node)
         if name is None:
             return
         if name.schema != "public":
@@ -158,7 +198,7 @@ class StatementHandlers:
                 for constraint in self._inline_constraints(item, name, column.name):
                     constraints[constraint.name or f"#{len(constraints)}"] = constraint
             elif isinstance(item, exp.LikeProperty):
-                self.require("relation", table_qname(item.this))
+                self.require("relation", self.q(item.this))
                 columns = None
             else:
                 constraint = self.constraint_def(item, name)
@@ -169,6 +209,15 @@ class StatementHandlers:
             columns = None
         if node.expression is not None:  # CREATE TABLE … AS
             columns = None
+        if existing_kind is None and self.postgres:  # elsewhere constraint indexes have no names of their own
+            for constraint in constraints.values():
+                index_name = QName(name.schema, constraint.name or "")
+                holder = self.state.relation_object(index_name) if constraint.kind in ("p", "u") and constraint.name else None
+                if holder is not None:
+                    wanted = IndexState(index_name, name, None, self.dialect_name, self.statement(), constraint.columns, True, constraint.name)
+                    self.fail("42P07", f'relation "{pg_name(index_name)}" already exists', "duplicate-create",
+                              _creation("index", index_name, f"index {index_name}", wanted, holder, False),
+                              detail="a constraint's index takes the constraint's name, and another relation holds it")
         for constraint in constraints.values():
             if constraint.kind == "f" and constraint.references is not None and constraint.references != name and self.checks_reference_targets:
                 if self.require("table", constraint.references):
@@ -229,7 +278,7 @@ class StatementHandlers:
             elif isinstance(kind, exp.UniqueColumnConstraint):
                 found.append(ConstraintDef(name or object_name(table.name, column_name, "key"), "u", kind, constraint, self.dialect_name, None, frozenset({column_name}), self.statement()))
             elif isinstance(kind, exp.Reference):
-                target = _reference_table(kind)
+                target = self.resolved(_reference_table(kind))
                 found.append(ConstraintDef(
                     name or object_name(table.name, column_name, "fkey"), "f", kind, constraint, self.dialect_name, target,
                     frozenset({column_name}), self.statement(), _reference_columns(kind), _actions(kind),
@@ -250,7 +299,7 @@ class StatementHandlers:
                 not_null = True
             elif isinstance(kind, exp.DefaultColumnConstraint):
                 default_node = kind.this
-        type_ref = user_type(data_type)
+        type_ref = self.resolved(user_type(data_type))
         if type_ref is not None:
             self.require("type", type_ref)
             self._new_label_in_use(type_ref, default_node)
@@ -266,6 +315,7 @@ class StatementHandlers:
         if origin is not None:
             self.fail(
                 "55P04", f'unsafe use of new value "{value.this}" of enum type "{pg_name(type_name)}"', "new-enum-value-used",
+                _requirement("label", type_name, True, value.this),
                 detail="a value added by ALTER TYPE … ADD VALUE can only be used once its transaction commits, and Prisma runs the whole migration as one",
                 origins=(origin,),
             )
@@ -287,7 +337,7 @@ class StatementHandlers:
         else:
             kind = "x"
         reference = body.find(exp.Reference)
-        references = _reference_table(reference) if reference is not None else None
+        references = self.resolved(_reference_table(reference)) if reference is not None else None
         columns = _column_names(body)
         ordered = _ordered_columns(body)
         if name is None and kind == "p":
@@ -310,7 +360,7 @@ class StatementHandlers:
                       _requirement("column", target.name, False, column))
 
     def _create_type(self, node: exp.Create) -> None:
-        name = table_qname(node.this)
+        name = self.q(node.this)
         if name is None:
             return
         values = None
@@ -331,7 +381,7 @@ class StatementHandlers:
         index = node.this
         if not isinstance(index, exp.Index):
             return
-        table = table_qname(index.args.get("table"))
+        table = self.q(index.args.get("table"))
         if table is None:
             return
         index_name = identifier_name(index.this)
@@ -366,27 +416,43 @@ class StatementHandlers:
     def _create_view(self, node: exp.Create, if_not_exists: bool) -> None:
         kind = "materialized view" if any(isinstance(p, exp.MaterializedProperty) for p in (node.args.get("properties") or exp.Properties()).expressions) or (node.args.get("kind") or "").upper() == "MATERIALIZED VIEW" else "view"
         target = node.this.this if isinstance(node.this, exp.Schema) else node.this
-        name = table_qname(target)
+        name = self.q(target)
         if name is None:
             return
-        if isinstance(node.expression, exp.Expression):
-            self._require_read_tables(node.expression)
-        self._create_view_named(name, kind, bool(node.args.get("replace")), if_not_exists)
+        query = node.expression if isinstance(node.expression, exp.Expression) else None
+        if query is not None:
+            self._require_read_tables(query)
+        self._create_view_named(name, kind, bool(node.args.get("replace")), if_not_exists, query)
 
-    def _create_view_named(self, name: QName, kind: str, or_replace: bool, if_not_exists: bool) -> None:
+    def _create_view_named(self, name: QName, kind: str, or_replace: bool, if_not_exists: bool, query: exp.Expression | None = None) -> None:
         existing = self.state.relation_object(name)
         replacing = or_replace and isinstance(existing, RelationState) and existing.kind == kind
         if existing is not None and if_not_exists:
             return
-        new = RelationState(name, kind, self.statement())
+        new = RelationState(name, kind, self.statement(), None, *self._dependencies(query))
         if replacing:
             self.state.relations[name] = new
             return
         if self.creating("relation", name, f"{kind} {name}", new, existing, False, None, "42P07", f'relation "{pg_name(name)}" already exists'):
             self.state.relations[name] = new
 
+    def _dependencies(self, query: exp.Expression | None) -> tuple[frozenset[QName], frozenset[str], frozenset[str]]:
+        """What a view's query reads: tables, column names, functions (for PostgreSQL's dependency checks)."""
+        if query is None:
+            return frozenset(), frozenset(), frozenset()
+        ctes = {identifier_name(cte.args["alias"].this) for cte in query.find_all(exp.CTE) if cte.args.get("alias") is not None}
+        reads = {q for table in query.find_all(exp.Table) if (q := self.q(table)) is not None and q.name not in ctes}
+        mentions = {identifier_name(column.this) or "" for column in query.find_all(exp.Column)}
+        calls = {str(call.this).lower() for call in query.find_all(exp.Anonymous) if isinstance(call.this, str)}
+        return frozenset(reads), frozenset(mentions - {""}), frozenset(calls)
+
+    def _views_in_the_way(self, views: list[RelationState], sqlstate: str, message: str, detail: str) -> None:
+        if views:
+            self.fail(sqlstate, message, "view-dependency", detail=detail, origins=tuple(v.created_by for v in views if v.created_by is not None),
+                      dependents=tuple(str(v.name) for v in views))
+
     def _create_relation(self, node: exp.Create, kind: str, if_not_exists: bool) -> None:
-        name = table_qname(node.this)
+        name = self.q(node.this)
         if name is None:
             return
         existing = self.state.relation_object(name)
@@ -395,12 +461,15 @@ class StatementHandlers:
             self.state.relations[name] = new
 
     def _create_function(self, command: opaque.CreateFunction) -> None:
+        if command.language == "sql" and command.body and self.postgres:
+            self._check_sql_body(command.body)
         key = (command.name, command.arguments)
         new = FunctionState(command.name, command.arguments, command.returns, self.statement())
         existing = self.state.functions.get(key)
         if existing is not None and command.or_replace:
             if existing.returns and command.returns and existing.returns != command.returns and not command.procedure:
-                users = tuple(f"{t.name} on {t.table}" for t in self.state.triggers.values() if t.function is not None and t.function.name == command.name.name)
+                users = tuple(f"trigger {t.name} on {t.table}" for t in self.state.triggers.values() if t.function is not None and t.function.name == command.name.name)
+                users += tuple(f"view {v.name}" for v in self.state.views_calling(command.name.name))
                 self.fail("42P13", "cannot change return type of existing function", "function-return-type",
                           _creation("function", key, f"function {new.signature}", new, existing, False),
                           detail=f"it returns {existing.returns} (created by {_where(existing.created_by)}); this definition returns {command.returns}",
@@ -411,13 +480,29 @@ class StatementHandlers:
         if self.creating("function", key, label, new, existing, False, None, "42723", f"function {new.signature} already exists with same argument types"):
             self.state.functions[key] = new
 
+    def _check_sql_body(self, body: str) -> None:
+        """A LANGUAGE sql body is checked when the function is created: the tables it reads must exist."""
+        from sqlglot.errors import TokenError
+
+        from codemod.analysis.parse import parse_statement
+        from codemod.analysis.split import split_tokens
+
+        try:
+            tokens = self.dialect.tokenize(body)  # type: ignore[attr-defined]
+        except (TokenError, ValueError, IndexError):
+            return
+        for raw in split_tokens(tokens):
+            expression = parse_statement(self.dialect, raw.tokens, body)  # type: ignore[attr-defined]
+            if isinstance(expression, (exp.Select, exp.Insert, exp.Update, exp.Delete, exp.Union)):
+                self._require_read_tables(expression)
+
     def _create_trigger(self, node: exp.Create) -> None:
         name = identifier_name(node.this)
         properties = node.args.get("properties")
         trigger = next((p for p in properties.expressions if isinstance(p, exp.TriggerProperties)), None) if properties else None
         if not name or trigger is None:
             return
-        table = table_qname(trigger.args.get("table"))
+        table = self.q(trigger.args.get("table"))
         if table is None or not self.require("relation", table):
             return
         columns = {identifier_name(column) or "" for event in trigger.args.get("events") or [] for column in event.args.get("columns") or []}
@@ -443,7 +528,7 @@ class StatementHandlers:
     # ── ALTER ────────────────────────────────────────────────────────────────────────────
     def _alter(self, node: exp.Alter) -> None:
         kind = (node.args.get("kind") or "").upper()
-        name = table_qname(node.this)
+        name = self.q(node.this)
         if name is None:
             return
         actions = node.args.get("actions") or []
@@ -464,7 +549,7 @@ class StatementHandlers:
             if self.require("relation", name):
                 for action in actions:
                     if isinstance(action, exp.AlterRename):
-                        new_name = table_qname(action.this)
+                        new_name = self.q(action.this)
                         if new_name is not None and name in self.state.relations:
                             relation = self.state.relations.pop(name)
                             moved = QName(name.schema, new_name.name)
@@ -500,7 +585,7 @@ class StatementHandlers:
             if to_column is not None:  # ALTER TABLE t RENAME x TO y (COLUMN omitted)
                 self._rename_column(table, identifier_name(action.this), identifier_name(to_column.this))
                 return None
-            new_name = table_qname(action.this)
+            new_name = self.q(action.this)
             if new_name is None:
                 return None
             moved = QName(table.name.schema, new_name.name)
@@ -566,6 +651,26 @@ class StatementHandlers:
             self.state.tables[table.name] = table.with_constraint(key_name, constraint)
             self._constraint_indexes(table.name, [constraint])
 
+    def _constraint_using_index(self, command: opaque.ConstraintUsingIndex) -> None:
+        """The index becomes the constraint's (renamed to the constraint's name, as PostgreSQL does)."""
+        if not self.require("table", command.table):
+            return
+        table = self.state.tables[command.table]
+        index_name = QName(command.table.schema, command.index)
+        if not self.require("index", index_name, message=f'index "{command.index}" does not exist'):
+            return
+        index = self.state.indexes[index_name]
+        if command.constraint in table.constraints:
+            self.fail("42710", f'constraint "{command.constraint}" for relation "{pg_name(table.name)}" already exists', "duplicate-create")
+            return
+        body = exp.UniqueColumnConstraint() if command.kind == "u" else exp.PrimaryKey()
+        constraint = ConstraintDef(command.constraint, command.kind, body, body, self.dialect_name, None, index.columns, self.statement())
+        self.current().creations.append(_creation("constraint", (table.name, command.constraint), f"constraint {command.constraint!r} on {table.name}", constraint, None, False))
+        self.state.tables[table.name] = table.with_constraint(command.constraint, constraint)
+        del self.state.indexes[index_name]
+        moved = QName(command.table.schema, command.constraint)
+        self.state.indexes[moved] = replace(index, name=moved, constraint=command.constraint)
+
     def _alter_drop(self, table: TableState, action: exp.Drop) -> None:
         kind = (action.args.get("kind") or "").upper()
         if_exists = bool(action.args.get("exists"))
@@ -596,6 +701,10 @@ class StatementHandlers:
                     if not if_exists:
                         self.require("column", table.name, present=False, detail=name)
                     continue
+                if not action.args.get("cascade"):
+                    views = self.state.views_on(table.name, name)
+                    self._views_in_the_way(views, "2BP01", f"cannot drop column {name} of table {pg_name(table.name)} because other objects depend on it",
+                                           f"{', '.join(str(v.name) for v in views)} uses it")
                 self.state.drop_column(current, name)
 
     def _rename_column(self, table: TableState, old: str | None, new: str | None) -> None:
@@ -622,8 +731,11 @@ class StatementHandlers:
         changes: dict[str, object] = {}
         data_type = action.args.get("dtype")
         if isinstance(data_type, exp.DataType):
+            views = self.state.views_on(table.name, name)
+            self._views_in_the_way(views, "0A000", "cannot alter type of a column used by a view or rule",
+                                   f"{', '.join(str(v.name) for v in views)} uses column \"{name}\"")
             changes["type_node"] = data_type
-            changes["type_ref"] = user_type(data_type)
+            changes["type_ref"] = self.resolved(user_type(data_type))
             if changes["type_ref"] is not None:
                 self.require("type", changes["type_ref"])  # type: ignore[arg-type]
         if "default" in action.args and action.args.get("default") is not None:
@@ -638,7 +750,7 @@ class StatementHandlers:
             self.state.tables[table.name] = table.with_column(replace(column, **changes))  # type: ignore[arg-type]
 
     def _rename_index(self, name: QName, action: exp.AlterRename) -> None:
-        new_name = table_qname(action.this)
+        new_name = self.q(action.this)
         if new_name is None:
             return
         moved = QName(name.schema, new_name.name)
@@ -659,7 +771,7 @@ class StatementHandlers:
         if_exists = bool(node.args.get("exists"))
         cascade = bool(node.args.get("cascade"))
         targets = [t for t in node.args.get("tables") or []]
-        names = [table_qname(target) for target in targets]
+        names = [self.q(target) for target in targets]
         for target, name in zip(targets, names, strict=True):
             if kind == "SCHEMA":
                 schema = identifier_name(target.args.get("db")) or identifier_name(target.args.get("this"))
@@ -704,7 +816,7 @@ class StatementHandlers:
             elif kind in ("FUNCTION", "PROCEDURE"):
                 self._drop_function(node, name, if_exists)
             elif kind == "TRIGGER":
-                table = table_qname(node.args["cluster"].this) if isinstance(node.args.get("cluster"), exp.OnProperty) else None
+                table = self.q(node.args["cluster"].this) if isinstance(node.args.get("cluster"), exp.OnProperty) else None
                 trigger = identifier_name(target)
                 if table is None or not trigger:
                     continue
@@ -714,6 +826,12 @@ class StatementHandlers:
                     self.state.triggers.pop((table, trigger), None)
 
     def _drop_table(self, name: QName, cascade: bool, dropping: set[QName]) -> None:
+        if not cascade and self.postgres:
+            views = [v for v in self.state.views_on(name) if v.name not in dropping]
+            self._views_in_the_way(views, "2BP01", f"cannot drop table {pg_name(name)} because other objects depend on it",
+                                   f"{', '.join(str(v.name) for v in views)} reads it")
+        for view in self.state.views_on(name):
+            self.state.drop_relation(view.name)  # CASCADE takes them; a failed drop is reported above
         dependents = [(table, constraint) for table, constraint in self.state.referencing(name) if table.name not in dropping]
         if dependents and not cascade and self.postgres:
             table, constraint = dependents[0]
@@ -757,7 +875,7 @@ class StatementHandlers:
         if isinstance(target, exp.Schema):
             columns = [identifier_name(c) or "" for c in target.expressions]
             target = target.this
-        table = table_qname(target)
+        table = self.q(target)
         if table is None:
             return
         if not self.require("relation", table):
@@ -794,7 +912,7 @@ class StatementHandlers:
             if table is skip or isinstance(table.parent, exp.Into):
                 continue
             if isinstance(table.this, exp.Identifier) and not isinstance(table.parent, (exp.Schema,)):
-                name = table_qname(table)
+                name = self.q(table)
                 if name is None or name.name in ctes or (table.db or "").lower() in ("pg_catalog", "information_schema") or name.name.startswith("pg_"):
                     continue
                 self.require("relation", name)
@@ -802,7 +920,7 @@ class StatementHandlers:
     def _select_into(self, node: exp.Select) -> None:
         """``SELECT … INTO [TEMP] TABLE t FROM …`` creates a table whose columns codemod does not read."""
         self._require_read_tables(node)
-        name = table_qname(node.args["into"].this)
+        name = self.q(node.args["into"].this)
         if name is None:
             return
         new = TableState(name, None, {}, self.statement())
@@ -813,7 +931,7 @@ class StatementHandlers:
         kind = (node.args.get("kind") or "").upper()
         target = node.this
         if kind in ("TABLE", "VIEW", "MATERIALIZED VIEW"):
-            self.require("relation", table_qname(target))
+            self.require("relation", self.q(target))
         elif kind == "COLUMN" and isinstance(target, exp.Column):
             table = QName.of(identifier_name(target.args.get("table")) or "", identifier_name(target.args.get("db")))
             if table.name and self.require("relation", table):
@@ -837,7 +955,7 @@ class StatementHandlers:
             return
         if command.value in enum.values:
             if not command.if_not_exists:
-                creation = _creation("label", (command.type_name, command.value), f"value {command.value!r} of enum {command.type_name}", command.value, command.value, False)
+                creation = _creation("label", (command.type_name, command.value), f"value {command.value!r} of enum {command.type_name}", command.value, enum, False)
                 self.current().creations.append(creation)
                 self.fail("42710", f'enum label "{command.value}" already exists', "duplicate-create", creation)
             return

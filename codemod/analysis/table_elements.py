@@ -68,6 +68,18 @@ def column_texts(statement: Statement) -> dict[str, str]:
     return texts
 
 
+def constraint_texts(statement: Statement) -> dict[str, str]:
+    """Constraint name → ``CONSTRAINT "x" …`` as written, for a top-level CREATE TABLE statement."""
+    tokens = statement.tokens
+    text = statement.migration.text
+    texts: dict[str, str] = {}
+    for first, last, _ in _segments(tokens):
+        if first + 1 <= last and word(tokens[first]) == "CONSTRAINT":
+            name = fold(tokens[first + 1].text, tokens[first + 1].token_type == TokenType.IDENTIFIER)
+            texts.setdefault(name, text[tokens[first].start : tokens[last].end + 1])
+    return texts
+
+
 def _skip_parens(tokens: list[Token], index: int, last: int) -> int:
     if index <= last and tokens[index].token_type == TokenType.L_PAREN:
         depth = 0

@@ -74,8 +74,8 @@ def read_migration(folder: Path, raw: bytes, dialect: Dialect) -> Migration:
 
 
 def split_statements(migration: Migration, dialect: Dialect) -> list[Statement]:
-    """Statements as PostgreSQL receives them: a NUL ends the script, so nothing after it counts."""
-    text = migration.text if migration.nul_offset is None else migration.text[: migration.nul_offset]
+    """Statements as the author wrote them (a NUL, which PostgreSQL rejects, is read as a space)."""
+    text = migration.text if migration.nul_offset is None else migration.text.replace("\x00", " ")
     tokens = tokenize(dialect, text, migration)
     statements = []
     line, counted = 1, 0  # lines are counted once through the file, not from its start per statement

@@ -46,9 +46,9 @@ def apply(
 ) -> None:
     """Rewrite the tree: `_fixed` variants (default), --in-place, a --patch file, or a --dry-run diff."""
     from codemod.engine import make_plan
+    from codemod.fs.outputs import check_backup_dir, check_patch_target
     from codemod.render.changes import Mode, file_changes, name_problem, order_problem
     from codemod.render.diff import patch_notes, unified_diff
-    from codemod.render.outputs import check_backup_dir, check_patch_target
     from codemod.render.write import write_patch, write_plan
 
     if patch is not None and in_place:

@@ -26,9 +26,9 @@ from codemod.analysis.discover import LOCK_FILE, MIGRATION_FILE, find_migrations
 from codemod.backup import BACKUP_DIR_NAME
 from codemod.display import escape
 from codemod.errors import CodemodError
+from codemod.fs.outputs import refuse_inside
 from codemod.history.connect import DatabaseUrl, connect, parse_url
 from codemod.history.table import read_rows
-from codemod.render.outputs import refuse_inside
 
 STRAY_NAME = re.compile(r"([_-]backup|\.bak|\.backup|\.orig|~|[_-]copy( ?\d+)?| copy( \d+)?| - copy( \(\d+\))?| \(\d+\))$|^copy of ", re.I)
 
@@ -110,8 +110,8 @@ def find_clutter(path: Path | str, applied: set[str] | None = None) -> CleanupRe
 
 def _interrupted_leftovers(root: Path) -> list[Item]:
     """Staging folders and temporary files of killed codemod writes, beside the migrations directory."""
-    from codemod.render.files import TEMP_MARK
-    from codemod.render.journal import STAGING_PREFIX, journal_path
+    from codemod.fs.files import TEMP_MARK
+    from codemod.fs.journal import STAGING_PREFIX, journal_path
 
     parents = {root.absolute().parent, root.resolve().parent}
     journal = journal_path(root)
@@ -160,7 +160,7 @@ def cleanup(
             for item in report.actionable:
                 item.done = verb
         return report
-    from codemod.render.lock import tree_lock
+    from codemod.fs.lock import tree_lock
 
     with tree_lock(find_migrations_dir(Path(path)), "codemod cleanup"):
         report = find_clutter(path, applied)

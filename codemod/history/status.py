@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from codemod.analysis.discover import ORDERS, Order
+from codemod.backup import FIXED_SUFFIX
 from codemod.display import escape
 from codemod.history.connect import DatabaseUrl, connect, parse_url
 from codemod.history.local import LocalMigration, LocalTree, follow_manifest, load_local_tree
 from codemod.history.table import TABLE, Row, read_rows
-from codemod.render.changes import FIXED_SUFFIX
 
 STATES = ("applied", "pending", "failed", "rolled-back", "modified", "missing-locally", "renamed", "replaced")
 NEEDS_RESOLVE = {"modified", "renamed", "replaced"}

@@ -54,6 +54,7 @@ class Fix:
     additions: list[Addition] = field(default_factory=list)
     removals: list[str] = field(default_factory=list)
     order: tuple[str, ...] | None = None  # re-sequence: every migration's name, in the order wanted
+    keep_names: tuple[str, ...] = ()  # with ``order``: on a tie, these migrations keep their names
 
 
 @dataclass

@@ -172,6 +172,9 @@ class RelationState:
     kind: str
     created_by: Statement | None = None
     owner: tuple[QName, str] | None = None  # the column a SERIAL or identity sequence belongs to
+    reads: frozenset[QName] = frozenset()  # a view's tables (what it depends on)
+    mentions: frozenset[str] = frozenset()  # column names its query uses
+    calls: frozenset[str] = frozenset()  # functions its query calls
 
 
 @dataclass(frozen=True)
@@ -318,6 +321,14 @@ class SchemaState:
             if any(c.references == old for c in other.constraints.values()):
                 constraints = {k: replace(c, references=new) if c.references == old else c for k, c in other.constraints.items()}
                 self.tables[name] = replace(other, constraints=constraints)
+
+    def views_on(self, table: QName, column: str | None = None) -> list[RelationState]:
+        """Views that read a table (and name the column, when one is given), in creation order."""
+        found = [r for r in self.relations.values() if table in r.reads and (column is None or column in r.mentions)]
+        return sorted(found, key=lambda r: (r.created_by.migration.position, r.created_by.index) if r.created_by else (0, 0))
+
+    def views_calling(self, function: str) -> list[RelationState]:
+        return [r for r in self.relations.values() if function in r.calls]
 
     def referencing(self, table: QName) -> Iterator[tuple[TableState, ConstraintDef]]:
         """Foreign keys of other tables that point at ``table``."""

@@ -2,11 +2,11 @@
 
 The same text is the ``--dry-run`` output and the ``--patch`` file, so what a reviewer reads is
 exactly what ``git apply`` applies. Added folders are new files (``new file mode``, ``--- /dev/null``);
-removed folders are their files deleted. What a text patch cannot carry (a binary file, a link, an
-empty folder) is left out of it and named by :func:`patch_notes` instead. Lines are split at
-``\\n`` only, as git does (a file whose lines end in a lone ``\\r`` is one line to git); unusual
-path names are C-quoted as git quotes them. On a terminal (or in colour) control characters of the
-SQL are shown escaped.
+removed folders are their files deleted. A file that is not UTF-8 text (UTF-16, NUL bytes) goes as a
+``GIT binary patch``. What a patch cannot carry (a link, an empty folder) is named by
+:func:`patch_notes` instead. Lines are split at ``\\n`` only, as git does (a file whose lines end
+in a lone ``\\r`` is one line to git); unusual path names are C-quoted as git quotes them. On a
+terminal (or in colour) control characters of the SQL are shown escaped.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from codemod.display import display_path, escape, git_quote
 from codemod.plan import Plan
+from codemod.render.binary import binary_patch
 from codemod.render.changes import FileChange
 
 NO_NEWLINE = "\\ No newline at end of file\n"
@@ -46,7 +47,19 @@ def file_diff(change: FileChange) -> str:
         head += [f"rename from {git_quote(old_path)}\n", f"rename to {git_quote(new_path)}\n"]
     if not change.edited:
         return "".join(head)
+    if not (_is_text(change.old) and _is_text(change.new)):
+        return "".join(head + binary_patch(change.old, change.new))
     return "".join(head + _hunks(change.old, change.new, old_a, new_b))
+
+
+def _is_text(data: bytes) -> bool:
+    if b"\0" in data:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _hunks(old: bytes, new: bytes, old_label: str, new_label: str) -> list[str]:
@@ -63,22 +76,22 @@ def _hunks(old: bytes, new: bytes, old_label: str, new_label: str) -> list[str]:
 
 def _whole_file_diff(change: FileChange) -> str:
     """A file created or deleted whole, as git writes it (an empty file is the header alone)."""
-    if not change.text:
-        return ""  # named by patch_notes: a text patch cannot carry it
     path = display_path(change.new_path)
     old_a, new_b = git_quote(f"a/{path}"), git_quote(f"b/{path}")
     head = [f"diff --git {old_a} {new_b}\n"]
     if change.kind == "added":
         head.append(f"new file mode {change.file_mode}\n")
-        return "".join(head + _hunks(b"", change.new, "/dev/null", new_b))
+        body = _hunks(b"", change.new, "/dev/null", new_b) if change.text else binary_patch(b"", change.new)
+        return "".join(head + body)
     head.append(f"deleted file mode {change.file_mode}\n")
-    return "".join(head + _hunks(change.old, b"", old_a, "/dev/null"))
+    body = _hunks(change.old, b"", old_a, "/dev/null") if change.text else binary_patch(change.old, b"")
+    return "".join(head + body)
 
 
 def patch_notes(plan: Plan, changes: list[FileChange]) -> list[str]:
     """What the patch leaves out of a removed folder: files git cannot take as text, links, empty folders."""
     notes = []
-    carried = {change.old_path for change in changes if change.kind == "removed" and change.text}
+    carried = {change.old_path for change in changes if change.kind == "removed"}
     for name in plan.removed:
         folder = plan.tree.root / name
         entries = []
@@ -89,7 +102,7 @@ def patch_notes(plan: Plan, changes: list[FileChange]) -> list[str]:
         shown = display_path(folder)
         if left:
             more = " …" if len(left) > 3 else ""
-            notes.append(f"the patch cannot remove {', '.join(left[:3])}{more} in {shown} (not text): remove the folder by hand after `git apply`")
+            notes.append(f"the patch cannot remove {', '.join(left[:3])}{more} in {shown} (links): remove the folder by hand after `git apply`")
         elif not entries:
             notes.append(f"{shown} has no files for the patch to delete: remove the folder by hand after `git apply`")
     return notes

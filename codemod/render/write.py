@@ -1,7 +1,7 @@
 """Write a plan to disk: ``_fixed`` variants or in-place edits, crash-safe, exclusive, originals backed up.
 
 Everything is computed and checked before the first write, under the tree's lock
-(:mod:`codemod.render.lock`). The run is journaled (:mod:`codemod.render.journal`): originals are
+(:mod:`codemod.fs.lock`). The run is journaled (:mod:`codemod.fs.journal`): originals are
 copied into a backup folder unique to the run and new folders are staged beside the tree (both
 flushed to disk); only then do folders move, each by one ``rename``: a leaving folder aside into
 the staging area, then its replacement in. No instant loses a folder: a run killed at any point is finished or undone
@@ -19,12 +19,12 @@ from pathlib import Path
 from codemod.analysis.discover import MIGRATION_FILE
 from codemod.backup import default_backup_base, make_run_dir, run_name, write_manifest
 from codemod.errors import CodemodError
+from codemod.fs.files import atomic_write, copy_folder, create_new, flush_all
+from codemod.fs.journal import STAGING_PREFIX, Journal, Step, crash_point, discard, roll_back, roll_forward
+from codemod.fs.lock import tree_lock
+from codemod.fs.outputs import check_backup_dir, check_patch_target
 from codemod.plan import Plan
 from codemod.render.changes import FolderStep, Mode, folder_steps, name_problem
-from codemod.render.files import atomic_write, copy_folder, create_new, flush_all
-from codemod.render.journal import STAGING_PREFIX, Journal, Step, crash_point, discard, roll_back, roll_forward
-from codemod.render.lock import tree_lock
-from codemod.render.outputs import check_backup_dir, check_patch_target
 
 __all__ = ["WriteReport", "atomic_write", "copy_rewritten_tree", "write_patch", "write_plan"]
 
@@ -81,7 +81,7 @@ def write_plan(plan: Plan, mode: Mode, backup_dir: Path | None = None) -> WriteR
 
 def _recover_first(root: Path) -> None:
     """An earlier interrupted run is finished (or undone) before a new one starts."""
-    from codemod.render.journal import finish, journal_path, load
+    from codemod.fs.journal import finish, journal_path, load
 
     path = journal_path(root)
     if os.path.lexists(path):
@@ -113,7 +113,9 @@ def _check_tree(plan: Plan, steps: list[FolderStep], root: Path, staging_parent:
                 if not folder.is_dir():
                     raise CodemodError(changed, folder)
                 migration = by_name.get(step.old)
-                if migration is not None and (folder / MIGRATION_FILE).read_bytes() != migration.raw:
+                if migration is not None and migration.has_sql != (folder / MIGRATION_FILE).exists():
+                    raise CodemodError(changed, folder / MIGRATION_FILE)
+                if migration is not None and migration.has_sql and (folder / MIGRATION_FILE).read_bytes() != migration.raw:
                     raise CodemodError(changed, folder / MIGRATION_FILE)
             if step.new is not None:
                 if (step.new in present and step.new not in leaving) or step.new in entering:

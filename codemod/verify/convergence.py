@@ -70,20 +70,19 @@ def check_from_failure(
     progress: Progress | None = None,
 ) -> ConvergenceResult:
     name = original.migrations[k].name
-    j = counterpart(plan, rewritten, name)
-    if j is None:
-        return ConvergenceResult(name, None, False, problem=f"no counterpart of {name} in the rewritten tree")
+    j = counterpart(plan, rewritten, name)  # None: the failing folder left the tree
+    rewritten_from = rewritten.migrations[j].name if j is not None else None
     url = server.create("converge")
     try:
         before = replay_migrations(url, original.migrations[:k], "original before failure", progress=progress)
         if not before.ok:
             return ConvergenceResult(
-                name, rewritten.migrations[j].name, False, len(before.applied),
+                name, rewritten_from, False, len(before.applied),
                 problem=f"the original migrations before {name} did not apply again ({before.failed_migration})",
             )
         remainder = _still_to_run(plan, rewritten, {m.name for m in original.migrations[:k]})
         after = replay_migrations(url, remainder, "rewritten remainder", progress=progress)
-        result = ConvergenceResult(name, rewritten.migrations[j].name, False, k, after)
+        result = ConvergenceResult(name, rewritten_from, False, k, after)
         if not after.ok:
             failure = after.failure
             assert failure is not None

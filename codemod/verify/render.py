@@ -86,7 +86,7 @@ def report_text(report: VerifyReport, verbose: bool = False) -> str:
         lines.append("convergence: nothing to check (the tree is unchanged)")
     for result in report.convergence:
         where = (
-            f"from {escape(result.from_migration)} (original before it, then rewritten from {escape(result.rewritten_from or '?')})"
+            f"from {escape(result.from_migration)} (original before it, then the rewritten migrations that had not run)"
             if result.from_migration
             else "after the whole original tree"
         )

@@ -148,28 +148,17 @@ def replay_migrations(
 ) -> TreeResult:
     result = TreeResult(label)
     began = time.perf_counter()
-    unreadable = next((m for m in migrations if not m.has_sql or m.encoding != "utf-8"), None)
-    if unreadable is not None:  # Prisma reads every migration file before it applies the first
-        for migration in migrations:
-            if migration is unreadable:
-                result.migrations.append(_unreadable(migration))
-            else:
-                result.migrations.append(MigrationResult(migration.name, NOT_RUN))
-        return result
     with connect(url) as conn:
         failed = False
         for migration in migrations:
             if failed:
                 result.migrations.append(MigrationResult(migration.name, NOT_RUN))
                 continue
-            t0 = time.perf_counter()
-            if "\0" in migration.text:
-                outcome = _not_sent(migration)
+            if not migration.has_sql or migration.encoding != "utf-8" or migration.nul_offset is not None:  # Prisma cannot send it
+                result.migrations.append(_unreadable(migration))
                 failed = True
-                result.migrations.append(outcome)
-                if progress is not None:
-                    progress(migration.name)
                 continue
+            t0 = time.perf_counter()
             try:
                 # Prisma sends the file as it is: a byte-order mark reaches PostgreSQL (and fails there).
                 run_script(conn, ("\ufeff" if migration.bom else "") + migration.text)
@@ -187,17 +176,16 @@ def replay_migrations(
     return result
 
 
-def _not_sent(migration: Migration) -> MigrationResult:
-    offset = migration.text.index("\0")
-    line = migration.text.count("\n", 0, offset) + 1
-    return MigrationResult(
-        migration.name, FAILED, nul_byte_message(migration.text), None, line, _statement_at(migration, offset)
-    )
-
-
 def _unreadable(migration: Migration) -> MigrationResult:
+    """What Prisma's engine reports for a file it cannot send as a query (checked with its WASM engine)."""
     if not migration.has_sql:
         return MigrationResult(migration.name, FAILED, "Could not find the migration file at migration.sql", "P3015")
+    if migration.nul_offset is not None:  # never sent: PostgreSQL would read the text only up to the NUL
+        line = migration.text.count("\n", 0, migration.nul_offset) + 1
+        index = _statement_at(migration, migration.nul_offset)
+        return MigrationResult(migration.name, FAILED, "invalid message format (the script holds NUL bytes)", "08P01", line, index)
+    if migration.encoding.startswith("utf-16"):
+        return MigrationResult(migration.name, FAILED, "invalid message format (the script holds NUL bytes)", "08P01")
     return MigrationResult(migration.name, FAILED, f"migration.sql is not UTF-8 ({migration.encoding}): Prisma cannot read it as sent", "22021")
 
 

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from codemod.errors import CodemodError
-from codemod.render.files import TEMP_MARK, atomic_write, fsync_dir, remove_tree
+from codemod.fs.files import TEMP_MARK, atomic_write, fsync_dir, remove_tree
 
 JOURNAL_NAME = ".codemod-journal.json"
 STAGING_PREFIX = ".codemod-staging-"
@@ -264,7 +264,7 @@ def recover(migrations_parent: Path) -> str | None:
 
     Returns the one line to show, or None when there was nothing to do (the run ended meanwhile).
     """
-    from codemod.render.lock import tree_lock
+    from codemod.fs.lock import tree_lock
 
     path = migrations_parent.absolute() / JOURNAL_NAME
     if not os.path.lexists(path):

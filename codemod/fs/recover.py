@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import sys
 
-JOURNAL_NAME = ".codemod-journal.json"  # codemod.render.journal.JOURNAL_NAME, kept here to import nothing
-LOCK_NAME = ".codemod-lock"  # codemod.render.lock.LOCK_NAME
+JOURNAL_NAME = ".codemod-journal.json"  # codemod.fs.journal.JOURNAL_NAME, kept here to import nothing
+LOCK_NAME = ".codemod-lock"  # codemod.fs.lock.LOCK_NAME
 
 
 def _directories(argv: list[str]) -> list[str]:
@@ -46,7 +46,7 @@ def recover_at_startup(argv: list[str]) -> None:
         if _exists(os.path.join(directory, JOURNAL_NAME)):
             from pathlib import Path
 
-            from codemod.render.journal import recover
+            from codemod.fs.journal import recover
 
             line = recover(Path(directory))
             if line:
@@ -55,8 +55,8 @@ def recover_at_startup(argv: list[str]) -> None:
             from functools import partial
             from pathlib import Path
 
-            from codemod.render.journal import remove_temporaries
-            from codemod.render.lock import remove_stale_lock
+            from codemod.fs.journal import remove_temporaries
+            from codemod.fs.lock import remove_stale_lock
 
             parent = Path(directory)
             remove_stale_lock(parent, partial(remove_temporaries, parent))

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "users_role_createdAt_idx" ON "users"("role", "createdAt" DESC);

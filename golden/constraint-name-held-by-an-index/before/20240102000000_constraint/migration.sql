@@ -1,0 +1,2 @@
+ALTER TABLE "t" DROP CONSTRAINT IF EXISTS "t_code_key";
+ALTER TABLE "t" ADD CONSTRAINT "t_code_key" UNIQUE ("code");

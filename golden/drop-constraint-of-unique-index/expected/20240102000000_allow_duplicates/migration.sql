@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "pickup_locations_value_clientId_key";

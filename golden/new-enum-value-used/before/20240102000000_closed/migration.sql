@@ -1,0 +1,5 @@
+-- AlterEnum
+ALTER TYPE "Status" ADD VALUE 'CLOSED';
+
+-- AlterTable
+ALTER TABLE "tickets" ADD COLUMN "archived" "Status" NOT NULL DEFAULT 'CLOSED';

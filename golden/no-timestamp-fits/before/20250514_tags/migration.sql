@@ -1,0 +1,1 @@
+CREATE TABLE "tags" ("id" TEXT NOT NULL, CONSTRAINT "tags_pkey" PRIMARY KEY ("id"));

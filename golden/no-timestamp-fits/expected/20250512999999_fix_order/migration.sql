@@ -1,0 +1,1 @@
+CREATE TABLE "b" ("id" TEXT NOT NULL, CONSTRAINT "b_pkey" PRIMARY KEY ("id"));

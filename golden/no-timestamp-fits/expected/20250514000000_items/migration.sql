@@ -1,0 +1,2 @@
+CREATE TABLE "items" ("id" TEXT NOT NULL, "tagId" TEXT, CONSTRAINT "items_pkey" PRIMARY KEY ("id"));
+ALTER TABLE "items" ADD CONSTRAINT "items_tagId_fkey" FOREIGN KEY ("tagId") REFERENCES "tags"("id") ON DELETE SET NULL ON UPDATE CASCADE;

@@ -1,0 +1,2 @@
+-- AlterTable
+-- codemod: removed duplicate column 'avatar' of "users", already created by migration 20240201000000_init

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "users" ADD COLUMN "bio" TEXT,
+ADD COLUMN "avatar" TEXT;

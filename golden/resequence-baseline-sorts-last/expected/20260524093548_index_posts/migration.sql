@@ -1,0 +1,1 @@
+CREATE INDEX "posts_authorId_idx" ON "posts"("authorId");

@@ -1,0 +1,2 @@
+-- CreateTable
+CREATE TABLE "u" ("id" TEXT NOT NULL);
