@@ -15,7 +15,7 @@ from typing import Any
 from codemod.errors import CodemodError
 from codemod.model.tree import ORDERS
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github")
 
 
 @dataclass(frozen=True)

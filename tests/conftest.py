@@ -1,8 +1,9 @@
-"""Shared fixtures: the real-PostgreSQL plugin, the corpus location, and a CLI runner."""
+"""Shared fixtures: the real-PostgreSQL plugin, the corpus location, what tests need, and a CLI runner."""
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,64 @@ def shared_dir() -> Path | None:
     return None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from tests.needs import find_prisma_oracle
+
+    found = find_prisma_oracle()
+    if found is not None:
+        os.environ["CODEMOD_PRISMA_ORACLE_DIR"] = str(found)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """One line per missing need: how many tests it skipped, and how to get it."""
+    from tests.needs import ALL
+
+    reasons: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = getattr(report, "longrepr", None)
+        if isinstance(longrepr, tuple) and len(longrepr) == 3:
+            reasons[str(longrepr[2]).removeprefix("Skipped: ")] += 1
+    for need in ALL:
+        count = reasons.get(need.message)
+        if count:
+            terminalreporter.write_line(f"{count} test(s) skipped: {need.message}")
+
+
 @pytest.fixture
 def cli() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def needs_pg() -> None:
+    from tests.needs import PG
+
+    PG.require()
+
+
+@pytest.fixture
+def needs_prisma() -> None:
+    from tests.needs import PRISMA
+
+    PRISMA.require()
+
+
+@pytest.fixture
+def needs_node() -> None:
+    from tests.needs import NODE
+
+    NODE.require()
+
+
+@pytest.fixture
+def needs_git() -> None:
+    from tests.needs import GIT
+
+    GIT.require()
+
+
+@pytest.fixture
+def needs_corpus() -> None:
+    from tests.needs import CORPUS
+
+    CORPUS.require()

@@ -1,8 +1,10 @@
 """Golden cases: ``golden/<case>/before`` is a migrations tree, ``expected`` the in-place result.
 
 An optional ``golden/<case>/options.json`` holds analysis options (``order``, ``unsafe_fixes``,
-``keep_order``, ``idempotent``, ``select``, ``ignore``) and ``"expect": "unproven"`` for a case
-whose rewrite must still fail on PostgreSQL (an object no migration creates).
+``keep_order``, ``idempotent``, ``select``, ``ignore``), ``"expect": "unproven"`` for a case
+whose rewrite must still fail on PostgreSQL (an object no migration creates), and
+``"empty_folders"``: folders of ``before`` that are empty (git cannot keep them, so they are
+made before the cases are read).
 Set ``CODEMOD_UPDATE_GOLDEN=1`` to rewrite ``expected`` from the current code (then review it).
 """
 
@@ -59,7 +61,11 @@ class GoldenCase:
 
 
 def golden_cases() -> list[GoldenCase]:
-    return [GoldenCase(folder.name, folder) for folder in sorted(GOLDEN.iterdir()) if (folder / "before").is_dir()]
+    cases = [GoldenCase(folder.name, folder) for folder in sorted(GOLDEN.iterdir()) if (folder / "before").is_dir()]
+    for case in cases:
+        for name in case.options().get("empty_folders", ()):
+            (case.before / name).mkdir(exist_ok=True)
+    return cases
 
 
 def tree_files(root: Path) -> dict[str, bytes]:

@@ -5,33 +5,27 @@ Enable it with ``pytest_plugins = ["tests.pg_fixtures"]`` in the top-level conft
 * ``pg_cluster`` (session): ONE :class:`codemod.pgserver.TemporaryCluster` for the whole run.
 * ``pg_database`` (function): a fresh, empty database on it; yields its URL and drops it after.
 
-Without PostgreSQL server binaries the tests that use them are skipped, unless the
-environment sets ``CODEMOD_REQUIRE_PG=1`` (CI does), in which case they fail.
+Without PostgreSQL server binaries the tests that use them are skipped, one by one, with the
+wording of :mod:`tests.needs`, unless the environment sets ``CODEMOD_REQUIRE_PG=1`` (CI does), in
+which case they fail.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
-from codemod.verify.pgserver import PostgresUnavailable, TemporaryCluster, find_pg_bin_dir
-
-
-def _require_pg() -> bool:
-    return os.environ.get("CODEMOD_REQUIRE_PG", "").strip().lower() in ("1", "true", "yes")
+from codemod.verify.pgserver import TemporaryCluster
 
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[TemporaryCluster]:
     """A PostgreSQL cluster shared by the whole test session (stopped and removed at the end)."""
-    if find_pg_bin_dir() is None:
-        message = str(PostgresUnavailable())
-        if _require_pg():
-            pytest.fail(f"CODEMOD_REQUIRE_PG=1 but {message}", pytrace=False)
-        pytest.skip(message)
+    from tests.needs import PG
+
+    PG.require()
     with TemporaryCluster() as cluster:
         yield cluster
 

@@ -23,11 +23,23 @@ def seed_tree(tmp_path: Path) -> Path:
 
 
 def test_check_reports_grouped_findings_and_exits_1(cli, seed_tree: Path) -> None:
-    result = cli.invoke(app, ["check", str(seed_tree)])
+    result = cli.invoke(app, ["check", str(seed_tree), "--format", "concise"])
     assert result.exit_code == 1
     assert "duplicate-create" in result.stdout and "forward-reference" in result.stdout
     assert "20250513_add_error_handling/migration.sql:2:1 duplicate-create" in result.stdout
     assert "4 errors" in result.stdout
+
+
+def test_check_shows_source_line_caret_help_and_docs(cli, seed_tree: Path) -> None:
+    result = cli.invoke(app, ["check", str(seed_tree)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    head = next(i for i, line in enumerate(lines) if "20250513_add_error_handling/migration.sql:2:1: duplicate-create error:" in line)
+    assert lines[head + 2] == '2 | CREATE TABLE "dead_letter_queue" ('
+    assert lines[head + 3].startswith("  | ^^^^")
+    assert any(line.startswith("  = help: ") and "(fixable: `codemod apply`)" in line for line in lines[head:head + 7])
+    assert "  = see: codemod explain duplicate-create" in lines[head:head + 7]
+    assert "\x1b[" not in result.stdout and "4 errors" in lines[-1]
 
 
 def test_check_on_a_healthy_tree_exits_0(cli) -> None:
@@ -84,7 +96,7 @@ def test_in_place_equals_expected(cli, seed_tree: Path) -> None:
     assert "20250513_add_batch_processing becomes 20250513022651_add_batch_processing:" in result.stderr
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.usefixtures("needs_git")
 @pytest.mark.parametrize("case", ["seed-story", "crlf-duplicate", "forward-reference-index-and-fk"])
 def test_patch_applies_with_git_and_equals_in_place(cli, tmp_path: Path, monkeypatch, case: str) -> None:
     work = tmp_path / "work"

@@ -23,7 +23,7 @@ from codemod.analysis import collation
 from codemod.analysis.collation import byte_order_key, locale_compare, locale_compare_key
 
 NODE = shutil.which("node")
-needs_node = pytest.mark.skipif(NODE is None, reason="node is not on PATH")
+needs_node = pytest.mark.usefixtures("needs_node")
 
 # Generator of the tables embedded in codemod/collation.py.  To regenerate:
 #   python -c 'from tests.test_collation import GENERATOR_JS; print(GENERATOR_JS)' > gen.js

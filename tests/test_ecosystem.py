@@ -103,7 +103,7 @@ def test_folder_finding_suppressed_anywhere_in_its_file(cli, project: Path) -> N
     assert "timestamp-name" not in cli.invoke(app, ["check"]).stdout
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.usefixtures("needs_git")
 def test_since_reports_only_changed_migrations_with_full_context(cli, project: Path) -> None:
     def git(*args: str) -> None:
         subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args], check=True, capture_output=True)

@@ -26,7 +26,8 @@ from codemod.history.local import load_local_tree
 from codemod.history.resolve import Action, ResolveConflict, ResolveError, execute_plan, make_resolve_plan, resolve
 from codemod.history.status import compare, history_status
 from codemod.history.table import PRISMA_LOCK_KEY, LockBusy, checksum, read_rows
-from codemod.verify.prisma_oracle import oracle_available, prisma_apply, prisma_diagnose
+from codemod.verify.prisma_oracle import prisma_apply, prisma_diagnose
+from tests.needs import CORPUS, PRISMA
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "examples" / "seed-story"
@@ -47,10 +48,7 @@ CREATE TABLE "_prisma_migrations" (
 
 
 def _require_oracle() -> None:
-    if not oracle_available():
-        if os.environ.get("CODEMOD_REQUIRE_PG", "").strip().lower() in ("1", "true", "yes"):
-            pytest.fail("Prisma oracle not installed (npm ci --prefix prisma_oracle)", pytrace=False)
-        pytest.skip("Prisma oracle not installed (npm ci --prefix prisma_oracle)")
+    PRISMA.require()
 
 
 # ── helpers ─────────────────────────────────────────────────────────────────────────────
@@ -420,8 +418,8 @@ def test_seed_story_end_to_end(tmp_path: Path, pg_database: str, cli: CliRunner,
 # ── cleanup and doctor on a corpus tree ─────────────────────────────────────────────────
 @pytest.fixture
 def zipline(tmp_path: Path) -> Path:
-    if not ZIPLINE.is_dir():
-        pytest.skip(f"corpus tree not found: {ZIPLINE}")
+    CORPUS.require()
+    assert ZIPLINE.is_dir(), f"the corpus lacks {ZIPLINE.name}"
     project = tmp_path / "zipline"
     shutil.copytree(ZIPLINE, project / "prisma")
     return project
@@ -430,7 +428,7 @@ def zipline(tmp_path: Path) -> Path:
 def _deploy(url: str, migrations: Path) -> list[str]:
     """Deploy with Prisma's engine when installed, else replay the files and record them like Prisma."""
     names = [m.name for m in load_local_tree(migrations).migrations]
-    if oracle_available():
+    if PRISMA.available:
         verdict = prisma_apply(url, migrations)
         assert verdict.ok, verdict.message
         return names
@@ -563,3 +561,94 @@ def test_libpq_messages_are_classified() -> None:
     assert classify("server does not support SSL, but SSL was required").startswith("TLS required")
     assert classify("SSL error: certificate verify failed").startswith("TLS")
     assert classify("Connection refused").startswith("connection refused")
+
+
+# ── doctor and status tell the truth ────────────────────────────────────────────────────
+LONG = "a_table_name_that_is_much_longer_than_sixty_three_bytes_in_postgresql_x"
+NAMING = (
+    f'CREATE TABLE "{LONG}" ("id" INTEGER NOT NULL, "a_very_long_column_name_that_goes_past_the_limit_of_postgresql_ids" TEXT);\n'
+    f'CREATE INDEX ON "{LONG}" ("id");\n'
+    'CREATE TABLE t (a int, b text, "Weird" int, "ünïcödé_ünïcödé_ünïcödé_ünïcödé_ünïcödé_ünïcödé" int);\n'
+    "CREATE INDEX ON t (a);\n"
+    "CREATE INDEX ON t (a);\n"
+    "CREATE UNIQUE INDEX ON t (lower(b));\n"
+    "CREATE INDEX ON t ((a + 1));\n"
+    "CREATE INDEX ON t (a, a);\n"
+    'CREATE INDEX ON t ("Weird" DESC);\n'
+    'CREATE INDEX ON t ("ünïcödé_ünïcödé_ünïcödé_ünïcödé_ünïcödé_ünïcödé");\n'
+    f'CREATE INDEX "ix_{LONG}_named" ON t (b);\n'
+    "CREATE INDEX ON t (b);\n"
+    "DROP INDEX t_b_idx;\n"
+)
+
+
+def test_doctor_names_objects_as_postgresql_does(tmp_path: Path, pg_database: str, cli: CliRunner) -> None:
+    """63-byte truncation and PostgreSQL's own names for unnamed indexes (t_a_idx, t_a_idx1…) are not drift."""
+    root = make_tree(tmp_path, {"20250101000000_init": NAMING})
+    _deploy(pg_database, root)
+    report = doctor(root, pg_database)
+    assert report.missing_in_db == [] and report.extra_in_db == [], (report.missing_in_db, report.extra_in_db)
+    result = cli.invoke(app, ["doctor", str(root), "--database-url", pg_database])
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.splitlines()[-1] == "next: nothing to do: the database and the tree agree"
+
+
+def test_default_index_names() -> None:
+    from codemod.history.doctor import default_index_name, make_object_name, pg_truncate
+
+    assert default_index_name("t", ["a"], set()) == "t_a_idx"
+    assert default_index_name("t", ["a"], {"t_a_idx", "t_a_idx1"}) == "t_a_idx2"
+    assert default_index_name("t", ["a", "a"], set()) == "t_a_a1_idx"
+    assert len(make_object_name("x" * 70, "y" * 10, "idx").encode()) == 63
+    assert make_object_name("x" * 70, "y" * 10, "idx") == "x" * 48 + "_" + "y" * 10 + "_idx"
+    assert pg_truncate("é" * 40) == "é" * 31  # 62 bytes: never half a character
+
+
+def test_doctor_exit_code_agrees_with_its_last_line(tmp_path: Path, pg_database: str, cli: CliRunner) -> None:
+    root = make_tree(tmp_path, {"20250101000000_a": A})
+    _deploy(pg_database, root)
+    clean = cli.invoke(app, ["doctor", str(root), "--database-url", pg_database])
+    assert clean.exit_code == 0 and clean.stdout.splitlines()[-1].startswith("next: nothing to do")
+    sql(pg_database, "CREATE TABLE stray (id int)")  # drift, while the history is clean
+    drifted = cli.invoke(app, ["doctor", str(root), "--database-url", pg_database])
+    last = drifted.stdout.splitlines()[-1]
+    assert drifted.exit_code == 1 and "nothing to do" not in last and "drift" in last, drifted.stdout
+
+
+def test_doctor_and_status_on_an_empty_project_and_database(tmp_path: Path, pg_database: str, cli: CliRunner) -> None:
+    root = make_tree(tmp_path, {})
+    for command in ("status", "doctor"):
+        result = cli.invoke(app, [command, str(root), "--database-url", pg_database])
+        last = result.stdout.splitlines()[-1] if result.stdout else result.stderr
+        assert (result.exit_code == 0) == last.startswith("next: nothing to do"), (command, result.output)
+
+
+def test_status_ties_in_started_at_are_not_an_order_warning(tmp_path: Path, pg_database: str) -> None:
+    """Prisma records milliseconds; a fast deploy applies several migrations within one."""
+    names = [f"2025010100000{i}_m{i}" for i in range(8)]
+    files = {name: f'CREATE TABLE "t{i}" ("id" INTEGER);\n' for i, name in enumerate(names)}
+    root = make_tree(tmp_path, files)
+    for name in reversed(names):  # same started_at; ids (random) in any order
+        record(pg_database, name, files[name], minutes=0)
+    report = history_status(root, pg_database)
+    assert report.clean and report.order_notes == []
+    record(pg_database, "20250101000009_late", 'CREATE TABLE "late" ("id" INTEGER);\n', minutes=-5)
+    (root / "20250101000009_late").mkdir()
+    (root / "20250101000009_late" / "migration.sql").write_text('CREATE TABLE "late" ("id" INTEGER);\n')
+    assert history_status(root, pg_database).order_notes  # a real difference still is one
+
+
+def test_names_are_data_in_status_doctor_cleanup(tmp_path: Path, pg_database: str, cli: CliRunner) -> None:
+    """Escape sequences and newlines in folder names, and in rows of the table, never reach the terminal raw."""
+    hostile = "20250102000000_b\x1b[2J\nline"
+    root = make_tree(tmp_path, {"20250101000000_a": A, hostile: B})
+    (root / "old\x1b]0;title\x07_backup").mkdir()
+    record(pg_database, "20250101000000_a", A)
+    record(pg_database, "20240101000000_gone\x1b[31m\nx", C, minutes=1)
+    for command in ("status", "doctor", "cleanup"):
+        result = cli.invoke(app, [command, str(root), "--database-url", pg_database])
+        assert result.exit_code in (0, 1), result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output, (command, result.output)
+        assert not any(line.startswith(("line", "x")) for line in result.stdout.splitlines()), (command, result.stdout)
+    status = cli.invoke(app, ["status", str(root), "--database-url", pg_database]).stdout
+    assert "20250102000000_b\\e[2J\\nline" in status and "20240101000000_gone\\e[31m\\nx" in status

@@ -24,32 +24,24 @@ from codemod.verify import pgserver
 from codemod.verify.pgserver import PostgresUnavailable, TemporaryCluster, find_pg_bin_dir
 from codemod.verify.prisma_oracle import (
     OracleError,
-    oracle_available,
     prisma_apply,
     prisma_diagnose,
     prisma_mark_applied,
     prisma_mark_rolled_back,
 )
+from tests.needs import CORPUS
 from tests.trees import write_tree
 
 # Also listed by the top-level conftest; registering twice is harmless.
 pytest_plugins = ["tests.pg_fixtures"]
 
 REPO = Path(__file__).resolve().parent.parent
-requires_pg_binaries = pytest.mark.skipif(
-    find_pg_bin_dir() is None and os.environ.get("CODEMOD_REQUIRE_PG") != "1",
-    reason="PostgreSQL binaries not installed (apt-get install postgresql)",
-)
+requires_pg_binaries = pytest.mark.usefixtures("needs_pg")
 
 
 @pytest.fixture
-def oracle() -> None:
-    """Skip (or fail under CODEMOD_REQUIRE_PG=1) when the Prisma oracle is not installed."""
-    if not oracle_available():
-        message = "Prisma oracle not installed: run .ci/install-db.sh (npm ci --prefix prisma_oracle)"
-        if os.environ.get("CODEMOD_REQUIRE_PG") == "1":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+def oracle(needs_prisma: None) -> None:
+    """Skip (or fail under CODEMOD_REQUIRE_PRISMA=1) when the Prisma oracle is not installed."""
 
 
 
@@ -199,9 +191,9 @@ def test_oracle_mark_applied_records_without_running(pg_database: str, tmp_path:
 
 
 def test_oracle_applies_a_healthy_corpus_tree(pg_database: str, tmp_path: Path, oracle: None) -> None:
+    CORPUS.require()
     shared = shared_dir()
-    if shared is None:
-        pytest.skip("shared/corpus not found beside the repository")
+    assert shared is not None
     source = shared / "corpus" / "prisma" / "diced__zipline"
     tree = tmp_path / "zipline"
     shutil.copytree(source, tree)

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from codemod.render.write import copy_rewritten_tree
-from codemod.verify.prisma_oracle import oracle_available, prisma_apply
+from codemod.verify.prisma_oracle import prisma_apply
 from tests.golden_support import GOLDEN, golden_cases
-
-if not oracle_available():
-    if os.environ.get("CODEMOD_REQUIRE_PRISMA") == "1":
-        raise RuntimeError("the Prisma oracle is required (run: bash .ci/install-db.sh)")
-    pytest.skip("the Prisma oracle is not installed (bash .ci/install-db.sh)", allow_module_level=True)
 
 CASES = golden_cases()
 # Cases whose rewrite leaves an error for a human on purpose (the tree still fails).
@@ -24,7 +18,7 @@ STILL_FAILING = {case.name for case in CASES if not case.expect_proven}
 
 @pytest.mark.parametrize("mode", ["in-place", "fixed"])
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_rewritten_tree_applies_with_prisma(case, mode: str, pg_database: str, tmp_path: Path) -> None:
+def test_rewritten_tree_applies_with_prisma(case, mode: str, needs_prisma: None, pg_database: str, tmp_path: Path) -> None:
     tree = copy_rewritten_tree(case.plan(), mode, tmp_path / "tree")
     verdict = prisma_apply(pg_database, tree)
     if case.name in STILL_FAILING:
@@ -49,7 +43,7 @@ def _catalog(url: str) -> dict[str, set]:
         }
 
 
-def test_seed_story_original_fails_where_prisma_6_6_says(pg_database: str) -> None:
+def test_seed_story_original_fails_where_prisma_6_6_says(needs_prisma: None, pg_database: str) -> None:
     verdict = prisma_apply(pg_database, GOLDEN / "seed-story" / "before")
     assert not verdict.ok
     assert verdict.failed_migration == "20250513_add_batch_processing"
@@ -57,7 +51,7 @@ def test_seed_story_original_fails_where_prisma_6_6_says(pg_database: str) -> No
 
 
 @pytest.mark.parametrize("mode", ["in-place", "fixed"])
-def test_seed_story_keeps_every_intended_object(mode: str, pg_cluster, tmp_path: Path) -> None:
+def test_seed_story_keeps_every_intended_object(mode: str, needs_prisma: None, pg_cluster, tmp_path: Path) -> None:
     """What the original meant: each migration's objects, as if every statement had succeeded."""
     case = next(case for case in CASES if case.name == "seed-story")
     fixed_url = pg_cluster.create_database(f"seed_fixed_{mode.replace('-', '_')}")

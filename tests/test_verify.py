@@ -7,6 +7,7 @@ it is skipped without it unless CODEMOD_REQUIRE_PRISMA=1.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -32,8 +33,8 @@ from codemod.render.write import copy_rewritten_tree  # noqa: E402
 from codemod.verify import pgserver, verify  # noqa: E402
 from codemod.verify.compare import diff_snapshots, missing_objects  # noqa: E402
 from codemod.verify.introspect import snapshot_url  # noqa: E402
-from codemod.verify.pgserver import TemporaryCluster, find_pg_bin_dir  # noqa: E402
-from codemod.verify.prisma_oracle import oracle_available, prisma_apply  # noqa: E402
+from codemod.verify.pgserver import TemporaryCluster  # noqa: E402
+from codemod.verify.prisma_oracle import prisma_apply  # noqa: E402
 from codemod.verify.runner import APPLIED, FAILED, NOT_RUN, replay_migrations  # noqa: E402
 from tests.trees import write_tree  # noqa: E402
 
@@ -43,10 +44,7 @@ GOLDEN = REPO / "golden"
 BATCH = "20250513_add_batch_processing"
 ERRORS = "20250513_add_error_handling"
 
-requires_pg_binaries = pytest.mark.skipif(
-    find_pg_bin_dir() is None and os.environ.get("CODEMOD_REQUIRE_PG") != "1",
-    reason="PostgreSQL binaries not installed (apt-get install postgresql)",
-)
+requires_pg_binaries = pytest.mark.usefixtures("needs_pg")
 
 
 
@@ -298,6 +296,55 @@ def test_cli_text_report_and_exit_codes(seed: Path, pg_cluster: TemporaryCluster
     assert result.exit_code == 2 and "no such file or directory" in result.output
 
 
+def test_cli_text_lists_failures_and_changes_everything_with_verbose(seed: Path, pg_cluster: TemporaryCluster) -> None:
+    short = CliRunner().invoke(app, ["verify", str(seed), "--database-url", pg_cluster.url])
+    assert short.exit_code == 0, short.output
+    assert "applied  20250507030812_init" not in short.stdout and "not run " not in short.stdout
+    assert f"failed   {BATCH} (line 15)" in short.stdout
+    plan = json.loads(
+        CliRunner().invoke(app, ["verify", str(seed), "--database-url", pg_cluster.url, "--format", "json"]).stdout
+    )["plan"]
+    rewritten, renames = set(plan["rewritten"]), plan["renames"]
+    assert f"changes: {len(rewritten)} rewritten, {len(renames)} renamed" in short.stdout
+    for old, new in renames.items():
+        assert f"  renamed   {old} → {new}" + (" (and rewritten)" if old in rewritten else "") in short.stdout
+    for name in rewritten - set(renames):
+        assert f"  rewritten {name}" in short.stdout
+    assert short.stdout.rstrip().splitlines()[-1].startswith("PROVEN")
+    full = CliRunner().invoke(app, ["verify", str(seed), "--database-url", pg_cluster.url, "--verbose"])
+    assert "  applied  20250507030812_init" in full.stdout and f"  not run  {ERRORS}" in full.stdout
+    assert len(full.stdout.splitlines()) > len(short.stdout.splitlines())
+
+
+def test_cli_json_is_versioned(seed: Path, pg_cluster: TemporaryCluster) -> None:
+    result = CliRunner().invoke(app, ["verify", str(seed), "--database-url", pg_cluster.url, "--format", "json"])
+    document = json.loads(result.stdout)
+    assert document["schema_version"] == 1 and list(document)[0] == "schema_version"
+    assert document["plan"]["rewritten"] and set(document["plan"]["renames"]) == {BATCH, ERRORS}
+
+
+def test_a_nul_byte_is_never_reported_as_applied(tmp_path: Path, pg_cluster: TemporaryCluster, pg_database: str) -> None:
+    """PostgreSQL stops reading a simple query at a NUL byte: what follows would silently not run."""
+    mig = write_tree(
+        tmp_path,
+        {
+            "20240101000000_a": 'CREATE TABLE "a" ("id" INTEGER);\n',
+            "20240102000000_b": 'CREATE TABLE "b" ("id" INTEGER);\n-- \x00\nCREATE TABLE "a" ("id" INTEGER);\n',
+            "20240103000000_c": 'CREATE TABLE "c" ("id" INTEGER);\n',
+        },
+    )
+    result = replay_migrations(pg_database, load_tree(mig).migrations, "original")
+    assert [m.status for m in result.migrations] == [APPLIED, FAILED, NOT_RUN]
+    failed = result.migrations[1]
+    assert failed.line == 2 and "NUL" in (failed.message or "")  # as Prisma's engine says it: 08P01
+    with psycopg.connect(pg_database) as conn:  # nothing of it ran
+        assert conn.execute("SELECT to_regclass('b')").fetchone() == (None,)
+    cli = CliRunner().invoke(app, ["verify", str(mig), "--database-url", pg_cluster.url])
+    assert cli.exit_code == 1 and "NOT PROVEN" in cli.stdout
+    assert "20240102000000_b (line 2): invalid message format (the script holds NUL bytes)" in cli.stdout
+    assert "applies" not in cli.stdout.split("rewritten:")[0]
+
+
 def test_cli_never_prints_the_password(seed: Path, pg_cluster: TemporaryCluster) -> None:
     secret = "Sup3rSecretPw"
     url = f"postgresql://postgres:{secret}@127.0.0.1:{pg_cluster.port}/postgres"  # trust auth: accepted
@@ -341,18 +388,39 @@ def test_cli_with_a_temporary_cluster_leaves_nothing_behind(seed: Path) -> None:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def _big_tree() -> Path | None:
-    for shared in (os.environ.get("CODEMOD_SHARED_DIR"), REPO.parent / "shared", Path("/work/shared")):
-        if shared and (Path(shared) / "corpus" / "prisma" / "triggerdotdev__trigger.dev").is_dir():
-            return Path(shared) / "corpus" / "prisma" / "triggerdotdev__trigger.dev"
+def _big_tree(root: Path, count: int = 1500) -> Path:
+    """A healthy tree long enough to be interrupted in the middle of its replay (about 2 s)."""
+    return write_tree(
+        root,
+        {
+            f"{20240101000000 + i:014d}_t{i}": (
+                f'CREATE TABLE "t{i}" ("id" INTEGER NOT NULL, "name" TEXT, CONSTRAINT "t{i}_pkey" PRIMARY KEY ("id"));\n'
+                f'CREATE INDEX "t{i}_name_idx" ON "t{i}"("name");\n'
+            )
+            for i in range(count)
+        },
+    )
+
+
+def _postmaster(base: Path) -> int | None:
+    for pid_file in base.glob("codemod-pg-*/data/postmaster.pid"):
+        try:
+            return int(pid_file.read_text().splitlines()[0])
+        except (OSError, IndexError, ValueError):
+            return None
     return None
 
 
 @requires_pg_binaries
-def test_ctrl_c_removes_the_temporary_cluster(tmp_path: Path) -> None:
-    tree = _big_tree()
-    if tree is None:
-        pytest.skip("shared/corpus not found")
+@pytest.mark.parametrize("how", ["sigint", "sigterm", "ctrl-c-to-the-terminal-group", "server-killed-too"])
+def test_interrupted_verify_is_one_line_and_leaves_nothing(tmp_path: Path, how: str) -> None:
+    """Ctrl-C or SIGTERM in the middle of the replay: exit 130, one line, cluster and folders removed.
+
+    "ctrl-c-to-the-terminal-group" signals the whole process group, as a terminal does: the
+    server runs in its own session and must not get it. "server-killed-too" kills the server as
+    well: the lost connection that follows is still reported as the interruption it is.
+    """
+    tree = _big_tree(tmp_path)
     base = Path(tempfile.mkdtemp(prefix="codemod-verify-test-", dir="/tmp"))
     base.chmod(0o755)
     try:
@@ -361,27 +429,79 @@ def test_ctrl_c_removes_the_temporary_cluster(tmp_path: Path) -> None:
         child = subprocess.Popen(
             [sys.executable, "-m", "codemod.cli", "verify", str(tree)],
             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            start_new_session=how == "ctrl-c-to-the-terminal-group",
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not any(base.glob("codemod-pg-*/data/postmaster.pid")):
             time.sleep(0.05)
         assert any(base.glob("codemod-pg-*/data/postmaster.pid")), "the cluster never started"
         time.sleep(0.5)  # inside the replay
-        child.send_signal(signal.SIGINT)
+        postmaster = _postmaster(base)
+        if how == "sigint":
+            child.send_signal(signal.SIGINT)
+        elif how == "ctrl-c-to-the-terminal-group":
+            os.killpg(child.pid, signal.SIGINT)
+        else:
+            child.send_signal(signal.SIGTERM)
+            if how == "server-killed-too" and postmaster is not None:
+                with contextlib.suppress(ProcessLookupError):  # unless the clean-up was faster
+                    os.kill(postmaster, signal.SIGTERM)
         _, err = child.communicate(timeout=60)
-        assert child.returncode != 0
+        assert child.returncode == 130, err
+        assert err.count("\n") == 1 and err.startswith("codemod: interrupted"), err
+        assert "Traceback" not in err
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and list(base.glob("codemod-pg-*")):
+        while time.monotonic() < deadline and list(base.glob("codemod-*")):
             time.sleep(0.1)
-        assert list(base.glob("codemod-pg-*")) == [], err
+        assert list(base.glob("codemod-*")) == [], err  # the cluster and the rewritten tree's folder
+        if postmaster is not None:
+            assert not pgserver._pid_alive(postmaster)
     finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
         shutil.rmtree(base, ignore_errors=True)
 
 
-def test_ctrl_c_with_a_database_url_drops_the_scratch_databases(pg_cluster: TemporaryCluster) -> None:
-    tree = _big_tree()
-    if tree is None:
-        pytest.skip("shared/corpus not found")
+SLOW_IMPORT = """
+import builtins, sys, time
+original = builtins.__import__
+def slow(name, *args, **kwargs):
+    if name == "sqlglot" and not getattr(slow, "done", False):
+        slow.done = True
+        print("importing", file=sys.stderr, flush=True)
+        time.sleep(30)
+    return original(name, *args, **kwargs)
+builtins.__import__ = slow
+sys.argv = ["codemod", *sys.argv[1:]]
+from codemod.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("command", ["check", "verify"])
+def test_a_signal_during_imports_is_one_line(tmp_path: Path, signum: int, command: str) -> None:
+    tree = write_tree(tmp_path, {"20240101000000_a": "CREATE TABLE a (id int);\n"})
+    child = subprocess.Popen(
+        [sys.executable, "-c", SLOW_IMPORT, command, str(tree)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert child.stderr is not None
+        assert child.stderr.readline() == "importing\n"
+        child.send_signal(signum)
+        _, err = child.communicate(timeout=30)
+        assert child.returncode == 130, err
+        assert err.count("\n") == 1 and err.startswith("codemod: interrupted") and "Traceback" not in err, err
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+def test_ctrl_c_with_a_database_url_drops_the_scratch_databases(pg_cluster: TemporaryCluster, tmp_path: Path) -> None:
+    tree = _big_tree(tmp_path)
     child = subprocess.Popen(
         [sys.executable, "-m", "codemod.cli", "verify", str(tree), "--database-url", pg_cluster.url],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -395,7 +515,7 @@ def test_ctrl_c_with_a_database_url_drops_the_scratch_databases(pg_cluster: Temp
         child.send_signal(signal.SIGINT)
         _, err = child.communicate(timeout=60)
         assert child.returncode == 130, err
-        assert "interrupted" in err
+        assert err.count("\n") == 1 and err.startswith("codemod: interrupted; scratch databases were dropped"), err
     finally:
         if child.poll() is None:
             child.kill()
@@ -416,11 +536,8 @@ def _case_id(path: Path) -> str:
 
 
 @pytest.fixture
-def oracle() -> None:
-    if not oracle_available():
-        if os.environ.get("CODEMOD_REQUIRE_PRISMA") == "1":
-            pytest.fail("CODEMOD_REQUIRE_PRISMA=1 but the Prisma oracle is not installed (npm ci --prefix prisma_oracle)")
-        pytest.skip("Prisma oracle not installed (npm ci --prefix prisma_oracle)")
+def oracle(needs_prisma: None) -> None:
+    """The Prisma oracle (skip, or fail under CODEMOD_REQUIRE_PRISMA=1, without it)."""
 
 
 @pytest.mark.parametrize("case", parity_cases(), ids=_case_id)
@@ -469,8 +586,8 @@ def _corpus_root() -> Path:
 HEALTHY = healthy_postgres_trees()
 
 
-@pytest.mark.skipif(not HEALTHY, reason="shared/corpus not found")
-@pytest.mark.parametrize("name", HEALTHY)
+@pytest.mark.usefixtures("needs_corpus")
+@pytest.mark.parametrize("name", HEALTHY or ["corpus-missing"])
 def test_healthy_corpus_tree_applies(name: str, pg_database: str) -> None:
     """Slow-but-run (about 15 s for all of them): what Prisma applies cleanly, our replay applies."""
     tree = load_tree(_corpus_root() / name)
@@ -480,9 +597,7 @@ def test_healthy_corpus_tree_applies(name: str, pg_database: str) -> None:
     assert len(result.applied) == len(tree.migrations)
 
 
-def test_corpus_list_is_read() -> None:
-    if not HEALTHY:
-        pytest.skip("shared/corpus not found")
+def test_corpus_list_is_read(needs_corpus: None) -> None:
     assert "triggerdotdev__trigger.dev" in HEALTHY and "civitai__civitai" not in HEALTHY
     assert all(re.fullmatch(r"[\w.-]+", name) for name in HEALTHY)
 
@@ -512,8 +627,7 @@ def test_unreachable_url_is_one_line_exit_2(seed: Path) -> None:
 # --------------------------------------------------------------------------- --prisma: the engine's second opinion
 
 
-@pytest.mark.skipif(not oracle_available(), reason="the Prisma oracle is not installed")
-def test_prisma_second_opinion(seed: Path, pg_cluster: TemporaryCluster) -> None:
+def test_prisma_second_opinion(seed: Path, oracle: None, pg_cluster: TemporaryCluster) -> None:
     report = verify(seed, database_url=pg_cluster.url, prisma=True)
     assert report.prisma == {"ok": True, "failed_migration": None, "message": None}
     assert report.proven and report.to_json()["prisma"]["ok"] is True

@@ -60,7 +60,8 @@ def find(context: Context) -> list[Finding]:
     odd = [name for name in names if not _real_timestamp(name)] + _shared_timestamps(names, disagreeing)
     if not odd:
         return []
-    renames = context.allocate_names(names, set(odd))
+    resequenced = context.resequenced()  # the names it gives are those the plan will give
+    renames = context.allocate_names(resequenced[0] if resequenced else names, set(odd))
     severity: Severity = "note"
     if disagreeing:
         severity = "warning" if context.orders_give_the_same_outcome() else "error"

@@ -32,28 +32,45 @@ DEFAULT_PROVIDER = "postgresql"
 
 
 def find_migrations_dir(path: Path) -> Path:
-    """Accept a migrations directory, a project root, or a ``prisma`` directory."""
+    """Accept a migrations directory, a project root, or a ``prisma`` directory.
+
+    A directory is taken for a migrations directory when it holds ``migration_lock.toml``, or
+    migration folders (with a ``migration.sql``) named like Prisma's (a leading number, e.g. a
+    timestamp), or when it is called ``migrations`` and holds migration folders. A project root's
+    ``prisma/migrations`` comes before any other folder of it that happens to hold a
+    ``migration.sql`` (a ``docs/`` or ``backup/`` folder is not a migration tree).
+    """
     if not path.exists():
         raise CodemodError("no such file or directory", path)
     if not path.is_dir():
         raise CodemodError("not a directory (give a project root or a migrations directory)", path)
+    if (path / LOCK_FILE).is_file():
+        return path
+    nested = path / "prisma" / "migrations"
+    if nested.is_dir():
+        return nested
     if _looks_like_migrations_dir(path):
         return path
-    for candidate in (path / "prisma" / "migrations", path / "migrations"):
-        if candidate.is_dir():
-            return candidate
+    candidate = path / "migrations"
+    if candidate.is_dir() and ((candidate / LOCK_FILE).is_file() or _migration_children(candidate)):
+        return candidate
     raise CodemodError(
         f"no Prisma migrations here (looked for {LOCK_FILE}, migration folders, prisma/migrations)", path
     )
 
 
-def _looks_like_migrations_dir(path: Path) -> bool:
-    if (path / LOCK_FILE).is_file():
-        return True
+def _migration_children(path: Path) -> list[str]:
     try:
-        return any(child.is_dir() and (child / MIGRATION_FILE).is_file() for child in path.iterdir())
+        return [child.name for child in path.iterdir() if child.is_dir() and (child / MIGRATION_FILE).is_file()]
     except OSError as error:
         raise CodemodError(f"cannot list directory: {error.strerror}", path) from error
+
+
+def _looks_like_migrations_dir(path: Path) -> bool:
+    names = _migration_children(path)
+    if not names:
+        return False
+    return path.name == "migrations" or any(name[:1].isdigit() for name in names)
 
 
 def read_provider(migrations_dir: Path) -> str:

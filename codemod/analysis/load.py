@@ -11,6 +11,8 @@ BOM = b"\xef\xbb\xbf"
 
 
 def read_bytes(path: Path) -> bytes:
+    if path.exists() and not path.is_file() and not path.is_dir():  # a FIFO or a device would block or never end
+        raise CodemodError("not a regular file", path)
     try:
         return path.read_bytes()
     except FileNotFoundError as error:

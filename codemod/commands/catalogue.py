@@ -18,22 +18,25 @@ def list_transforms() -> None:
         typer.echo(f"{rule.code:<{width}}  {rule.severity:<7}  {rule.summary}")
 
 
-def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. duplicate-create.")]) -> None:
+def explain(code: Annotated[str, typer.Argument(metavar="CODE", help="A rule code, e.g. duplicate-create.", show_default=False)]) -> None:
     """Print a rule's documentation: what it finds, why it breaks, what the fix does, an example."""
     import transforms
+    from codemod.display import escape
+    from codemod.rst import rst_to_text
 
     rule = transforms.RULES.get(code)
     if rule is None:
         known = ", ".join(sorted(transforms.RULES))
-        typer.echo(f"codemod: unknown rule code {code!r} (known: {known})", err=True)
+        typer.echo(f"codemod: unknown rule code {escape(repr(code))} (known: {known})", err=True)
         raise typer.Exit(2)
     typer.echo(f"{rule.code}: {rule.summary}\n")
-    typer.echo(rule.doc.strip())
+    typer.echo(rst_to_text(rule.doc))
 
 
 def show_config() -> None:
     """Print the effective configuration and where each value came from."""
     from codemod.config import KEYS
+    from codemod.display import escape
 
     settings = settings_from(None, None, None, None)
     for name, key in KEYS.items():
@@ -44,4 +47,4 @@ def show_config() -> None:
             shown = ", ".join(value)
         else:
             shown = str(value).lower() if isinstance(value, bool) else str(value)
-        typer.echo(f"{name:<13} = {shown:<30} # {settings.sources[name]}; {key.help}")
+        typer.echo(escape(f"{name:<13} = {shown:<30} # {settings.sources[name]}; {key.help}"))

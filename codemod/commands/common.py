@@ -30,22 +30,37 @@ class ColorOption(str, Enum):
 
 PathArgument = Annotated[
     Path | None,
-    typer.Argument(help="Project root, prisma directory or migrations directory [default: setting 'path', or .].", show_default=False),
+    typer.Argument(
+        metavar="PATH",
+        help="Project root, prisma directory or migrations directory (default: the setting 'path', or .).",
+        show_default=False,
+    ),
 ]
 OrderOpt = Annotated[
     OrderOption | None,
     typer.Option("--order", help="Folder order: locale (Prisma ≥ 6.6, localeCompare; default) or bytes (older Prisma).", show_default=False),
 ]
-SelectOpt = Annotated[list[str] | None, typer.Option("--select", help="Only these rule codes (repeat or comma-separate).")]
-IgnoreOpt = Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rule codes (repeat or comma-separate).")]
+SelectOpt = Annotated[
+    list[str] | None, typer.Option("--select", metavar="CODE[,CODE]", help="Only these rule codes (repeat the option, or separate codes with commas).")
+]
+IgnoreOpt = Annotated[
+    list[str] | None, typer.Option("--ignore", metavar="CODE[,CODE]", help="Skip these rule codes (repeat the option, or separate codes with commas).")
+]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print replay statistics.")]
+ColorOpt = Annotated[
+    ColorOption,
+    typer.Option(
+        "--color",
+        help="Colour: auto (on a terminal, unless NO_COLOR is set or FORCE_COLOR asks for it), always, never.",
+    ),
+]
 UnsafeFixesOpt = Annotated[
     bool | None,
     typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes marked unsafe (type changes, SET NOT NULL, renames of folders whose order is stable).", show_default=False),
 ]
 KeepOrderOpt = Annotated[
     bool | None,
-    typer.Option("--keep-order/--resequence", help="Never re-sequence migrations (for teams that must keep the deployed order): guard and re-run instead.", show_default=False),
+    typer.Option("--keep-order/--resequence", help="Never re-sequence migrations (for teams that must keep the deployed order): guard statements and run them again instead.", show_default=False),
 ]
 IdempotentOpt = Annotated[
     bool | None,
@@ -54,14 +69,22 @@ IdempotentOpt = Annotated[
 
 
 def fail(error: BaseException, url: str | None = None) -> NoReturn:
-    """Report an error in one line (never a traceback, never a password) and exit."""
+    """Report an error in one line (never a traceback, never a password) and exit.
+
+    A :class:`CodemodError` is one line by contract: a line break in it belongs to a name (a folder
+    called ``a\nb``) and is shown escaped, like every control character. Other errors keep their
+    first line.
+    """
+    from codemod.display import escape
+
     if isinstance(error, CodemodError):
         message, code = error.one_line(), error.exit_code
     else:
-        message, code = f"{type(error).__name__}: {error}", 2
+        text = str(error).strip()
+        message, code = f"{type(error).__name__}: {text.splitlines()[0] if text else ''}", 2
     if url:
         from codemod.dburl import scrub
 
         message = scrub(message, url)
-    typer.echo(f"codemod: {message.splitlines()[0] if message else 'error'}", err=True)
+    typer.echo(f"codemod: {escape(message) if message else 'error'}", err=True)
     raise typer.Exit(code)

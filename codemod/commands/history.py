@@ -6,6 +6,7 @@ Errors are one line on stderr; the password of a database URL is never printed.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -13,26 +14,40 @@ import typer
 
 from codemod.commands.common import OrderOption, fail
 from codemod.dburl import redact
+from codemod.display import escape
+from codemod.errors import CodemodError
 
 PathArgument = Annotated[
-    Path, typer.Argument(help="Project root, prisma directory or migrations directory.", show_default=False)
+    Path, typer.Argument(metavar="PATH", help="Project root, prisma directory or migrations directory (default: .).", show_default=False)
 ]
 UrlOption = Annotated[
     str | None,
     typer.Option(
         "--database-url",
-        envvar="DATABASE_URL",
+        metavar="URL",
         show_default=False,
-        show_envvar=True,
-        help="PostgreSQL URL as Prisma takes it (?schema= honoured); the password is never printed.",
+        help="PostgreSQL URL as Prisma takes it (?schema= honoured); the password is never printed. "
+        "Default: $DATABASE_URL, then .env beside the project, then schema.prisma's env(\"…\").",
     ),
 ]
 
+
+MAX_LOCK_TIMEOUT = 86400.0  # a day: longer is a typo, and `inf` would never return
 
 OrderOpt = Annotated[
     OrderOption,
     typer.Option("--order", help="Folder order: locale (Prisma ≥ 6.6, localeCompare) or bytes (older Prisma)."),
 ]
+
+
+def _database_url(explicit: str | None, path: Path, required: bool = True) -> str | None:
+    """--database-url, $DATABASE_URL, .env beside the project, or schema.prisma's env("…")."""
+    from codemod.database_url import find_database_url, missing_url_message
+
+    found = find_database_url(explicit, path)
+    if found.url is None and required:
+        fail(CodemodError(missing_url_message(found)))
+    return found.url
 
 
 def _guard(url: str | None):
@@ -58,6 +73,7 @@ def status(
     """Compare the tree with _prisma_migrations: the state of each migration, the order, the next step. Exit 0 clean, 1 needs action, 2 error."""
     from codemod.history.status import history_status
 
+    database_url = _database_url(database_url, path)
     with _guard(database_url):
         report = history_status(path, database_url, order.value)
     typer.echo(report.text(), nl=False)
@@ -68,18 +84,22 @@ def resolve(
     path: PathArgument = Path("."),
     database_url: UrlOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan and the SQL; change nothing.")] = False,
-    applied: Annotated[list[str] | None, typer.Option("--applied", help="Record NAME as applied without running it (prisma migrate resolve --applied).")] = None,
-    rolled_back: Annotated[list[str] | None, typer.Option("--rolled-back", help="Mark the failed NAME rolled back (prisma migrate resolve --rolled-back).")] = None,
-    backup_file: Annotated[Path | None, typer.Option("--backup-file", help="Where the JSON copy of the table's rows goes (default: .codemod-backup/resolve-<time>/ beside the migrations directory).")] = None,
-    lock_timeout: Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for Prisma's migration lock.")] = 10.0,
+    applied: Annotated[list[str] | None, typer.Option("--applied", metavar="NAME", help="Record NAME as applied without running it (prisma migrate resolve --applied).")] = None,
+    rolled_back: Annotated[list[str] | None, typer.Option("--rolled-back", metavar="NAME", help="Mark the failed NAME rolled back (prisma migrate resolve --rolled-back).")] = None,
+    backup_file: Annotated[Path | None, typer.Option("--backup-file", metavar="FILE", help="Where the JSON copy of the table's rows goes (default: a new folder under .codemod-backup, beside the migrations directory).")] = None,
+    lock_timeout: Annotated[float, typer.Option("--lock-timeout", metavar="SECONDS", help="Seconds to wait for Prisma's migration lock.")] = 10.0,
     order: OrderOpt = OrderOption.locale,
 ) -> None:
     """Make _prisma_migrations agree with the rewritten tree: plan, SQL, one transaction (rows are never deleted)."""
     from codemod.history.resolve import resolve as run
 
+    if not math.isfinite(lock_timeout) or not 0 <= lock_timeout <= MAX_LOCK_TIMEOUT:
+        fail(CodemodError(f"--lock-timeout must be a number of seconds from 0 to {MAX_LOCK_TIMEOUT:g}, not {lock_timeout:g}"))
+
     def show(outcome) -> None:
         typer.echo(outcome.plan.text(outcome.report.url.schema), nl=False)
 
+    database_url = _database_url(database_url, path)
     with _guard(database_url):
         outcome = run(
             path,
@@ -95,7 +115,7 @@ def resolve(
     if outcome.dry_run:
         typer.echo("dry run: nothing was changed")
     elif outcome.executed:
-        typer.echo(f"rows backed up in {outcome.backup}")
+        typer.echo(escape(f"rows backed up in {outcome.backup}"))
         typer.echo(f"done: {len(outcome.plan.actions)} change(s) committed in {redact(database_url or '')}")
         typer.echo("next: `prisma migrate deploy` applies what is pending" if any(
             a.kind == "rolled-back" for a in outcome.plan.actions) else "next: `codemod status` to check")
@@ -106,16 +126,18 @@ def cleanup(
     path: PathArgument = Path("."),
     database_url: Annotated[
         str | None,
-        typer.Option("--database-url", envvar="DATABASE_URL", show_default=False, show_envvar=True,
-                     help="Check the database so that applied migrations are never removed."),
+        typer.Option("--database-url", metavar="URL", show_default=False,
+                     help="Check the database so that applied migrations are never removed "
+                     "(default: $DATABASE_URL, .env, schema.prisma's env(\"…\"), as for status)."),
     ] = None,
     remove: Annotated[bool, typer.Option("--remove", help="Delete what was found.")] = False,
-    move_to: Annotated[Path | None, typer.Option("--move-to", help="Move what was found into DIR (outside the migrations directory).")] = None,
+    move_to: Annotated[Path | None, typer.Option("--move-to", metavar="DIR", help="Move what was found into DIR (outside the migrations directory).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what --remove / --move-to would do; change nothing.")] = False,
 ) -> None:
     """Find backup folders, stray copies, folders without migration.sql (P3015) and loose .sql files; remove or move them on request."""
     from codemod.history.cleanup import cleanup as run
 
+    database_url = _database_url(database_url, path, required=False)
     with _guard(database_url):
         report = run(path, database_url, remove=remove, move_to=move_to, dry_run=dry_run)
     typer.echo(report.text(), nl=False)
@@ -134,6 +156,7 @@ def doctor(
     """Check the connection, the server version, the tables and row counts, drift against the tree, and _prisma_migrations."""
     from codemod.history.doctor import doctor as run
 
+    database_url = _database_url(database_url, path)
     with _guard(database_url):
         report = run(path, database_url, order.value)
     typer.echo(report.text(), nl=False)

@@ -35,6 +35,18 @@ def settings_from(
     return settings
 
 
+def _read_again_after_a_writer(error: CodemodError, settings: Settings, options: AnalyseOptions) -> Analysis:
+    """A read that failed while another codemod run was renaming folders is made again after it."""
+    from codemod.fs.lock import wait_for_writer
+
+    if error.path is None or not wait_for_writer(error.path):
+        fail(error)
+    try:
+        return analyse(Path(settings.get("path")), options)
+    except CodemodError as again:
+        fail(again)
+
+
 def analyse_with(settings: Settings, verbose: bool) -> Analysis:
     from codemod.progress import progress_reporter
 
@@ -51,7 +63,7 @@ def analyse_with(settings: Settings, verbose: bool) -> Analysis:
         with progress_reporter() as progress:
             analysis = analyse(Path(settings.get("path")), options, progress=progress)
     except CodemodError as error:
-        fail(error)
+        analysis = _read_again_after_a_writer(error, settings, options)
     if verbose:
         from codemod.reporting.text import verbose_stats
 

@@ -1,6 +1,8 @@
 """``codemod verify``: prove the rewrite on a real PostgreSQL (see :mod:`codemod.verify`).
 
-Exit codes: 0 proven, 1 not proven, 2 bad input (no tree, no server, unreachable URL).
+Exit codes: 0 proven, 1 not proven, 2 bad input (no tree, no server, unreachable URL),
+130 interrupted (Ctrl-C or SIGTERM; the temporary cluster, scratch databases and folders are
+removed first).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from codemod.commands.common import OrderOption, fail
+from codemod.commands.common import OrderOption, VerboseOpt, fail
 from codemod.errors import CodemodError
 
 
@@ -23,13 +25,15 @@ class FormatOption(str, Enum):
 
 def verify_command(
     path: Annotated[
-        Path, typer.Argument(help="Project root, prisma directory or migrations directory.", show_default=False)
+        Path, typer.Argument(metavar="PATH", help="Project root, prisma directory or migrations directory (default: .).", show_default=False)
     ] = Path("."),
     database_url: Annotated[
         str | None,
         typer.Option(
             "--database-url",
-            help="A PostgreSQL server to use (default: $DATABASE_URL, else a temporary cluster). "
+            metavar="URL",
+            help="A PostgreSQL server to use (default: $DATABASE_URL, .env beside the project, schema.prisma's "
+            "env(\"…\"), else a temporary cluster). "
             "Only scratch databases named codemod_verify_* are created and dropped there.",
             show_default=False,
         ),
@@ -43,27 +47,44 @@ def verify_command(
         bool,
         typer.Option("--prisma", help="Also apply the rewritten tree with Prisma's own schema engine (needs node and prisma_oracle/node_modules)."),
     ] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Replay the original and the rewritten tree on a real PostgreSQL; exit 0 only when the rewrite is proven."""
-    from codemod.verify.render import RichProgress, report_text
-    from codemod.verify.session import database_url_from_env, verify
+    from codemod import interrupt
 
-    progress = RichProgress()
-    sink = progress if progress.enabled else None
+    url: str | None = None
+    progress = None
     try:
-        report = verify(
-            path, order=order.value, database_url=database_url_from_env(database_url), progress=sink, prisma=prisma
-        )
-    except CodemodError as error:
-        progress.close()
-        fail(error)
-    except KeyboardInterrupt:
-        progress.close()
-        typer.echo("codemod: interrupted; scratch databases and temporary servers were removed", err=True)
-        raise typer.Exit(130) from None
-    progress.close()
+        from codemod.database_url import find_database_url
+        from codemod.verify.render import RichProgress, report_text
+        from codemod.verify.runner import VerifyDatabaseError
+        from codemod.verify.session import verify
+
+        url = find_database_url(database_url, path).url
+        progress = RichProgress()
+        sink = progress if progress.enabled else None
+        try:
+            report = verify(path, order=order.value, database_url=url, progress=sink, prisma=prisma)
+        except VerifyDatabaseError as error:
+            if interrupt.received():
+                raise KeyboardInterrupt from error
+            fail(CodemodError(str(error)), url)
+        except CodemodError as error:
+            if interrupt.received():
+                raise KeyboardInterrupt from error
+            fail(error, url)
+        finally:
+            progress.close()
+    except (KeyboardInterrupt, Exception) as error:
+        # Ctrl-C or SIGTERM; or what it caused (the server gone under a query): the clean-up ran
+        # while the exception unwound (cluster, scratch databases, temporary folders).
+        if isinstance(error, KeyboardInterrupt) or interrupt.received():
+            what = "the temporary cluster, scratch databases and folders were removed" if url is None else "scratch databases were dropped"
+            typer.echo(interrupt.line(what), err=True)
+            raise typer.Exit(interrupt.EXIT_CODE) from None
+        raise
     if format == FormatOption.json:
         typer.echo(json.dumps(report.to_json(), indent=2))
     else:
-        typer.echo(report_text(report), nl=False)
+        typer.echo(report_text(report, verbose=verbose), nl=False)
     raise typer.Exit(report.exit_code)

@@ -129,6 +129,33 @@ def acquire(migrations_dir: Path, command: str | None = None, wait: float | None
     return lock
 
 
+def wait_for_writer(path: Path, wait: float | None = None) -> bool:
+    """Wait until no codemod run writes the tree around ``path``; True when one was writing.
+
+    Reading takes no lock, so a read can meet a tree half-way through another run's renames
+    (a folder listed, then gone). A reader that failed asks this and, when a writer was at
+    work, reads again once the writer has finished.
+    """
+    start = path.absolute()
+    for folder in [start, *start.parents][:4]:
+        candidate = folder / LOCK_NAME
+        if not candidate.is_file():
+            continue
+        lock = _try_acquire(candidate)
+        if lock is not None:
+            lock.release()
+            continue
+        deadline = time.monotonic() + (wait_seconds() if wait is None else wait)
+        while os.path.exists(candidate) and time.monotonic() < deadline:
+            lock = _try_acquire(candidate)
+            if lock is not None:
+                lock.release()
+                break
+            time.sleep(_POLL)
+        return True
+    return False
+
+
 @contextmanager
 def tree_lock(migrations_dir: Path, command: str | None = None, wait: float | None = None) -> Iterator[TreeLock]:
     lock = acquire(migrations_dir, command, wait)

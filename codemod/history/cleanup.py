@@ -24,6 +24,7 @@ from pathlib import Path
 
 from codemod.analysis.discover import LOCK_FILE, MIGRATION_FILE, find_migrations_dir
 from codemod.backup import BACKUP_DIR_NAME
+from codemod.display import escape
 from codemod.errors import CodemodError
 from codemod.fs.outputs import refuse_inside
 from codemod.history.connect import DatabaseUrl, connect, parse_url
@@ -64,7 +65,7 @@ class CleanupReport:
         lines += ["  " + item.line() for item in self.items]
         if not self.items:
             lines.append("nothing to clean up")
-        return "\n".join(lines) + "\n"
+        return "\n".join(map(escape, lines)) + "\n"  # names are data: one line each, no control characters
 
 
 def find_clutter(path: Path | str, applied: set[str] | None = None) -> CleanupReport:

@@ -1,7 +1,11 @@
 """`codemod doctor`: can we connect, what is there, and does it match what the tree creates?
 
 Drift compares tables, columns, enum types and standalone indexes (the indexes behind PRIMARY KEY
-and UNIQUE constraints are left out: they follow their constraint).
+and UNIQUE constraints are left out: they follow their constraint). Names are compared as
+PostgreSQL stores them: truncated to 63 bytes, and an unnamed ``CREATE INDEX ON t (a)`` under the
+name PostgreSQL chooses for it (``t_a_idx``, then ``t_a_idx1``… when taken).
+
+The exit code agrees with the last line: 0 exactly when it says there is nothing to do.
 
 Read only: the session is ``default_transaction_read_only``. Row counts are exact unless a count
 takes longer than a few seconds (then PostgreSQL's estimate, shown with ``~``).
@@ -14,14 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from codemod.analysis.discover import Order
+from codemod.display import escape
 from codemod.errors import CodemodError
 from codemod.history.connect import DatabaseUrl, connect, parse_url
 from codemod.history.local import load_local_tree
 from codemod.history.status import StatusReport, compare
 from codemod.history.table import TABLE, read_rows
-from codemod.names import DEFAULT_SCHEMA, QName
+from codemod.names import DEFAULT_SCHEMA, QName, identifier_name, table_qname
 
 COUNT_TIMEOUT_MS = 5000
+NAMEDATALEN = 64  # PostgreSQL keeps identifiers of up to NAMEDATALEN - 1 bytes
+NOTHING_TO_DO = "nothing to do"
 
 
 @dataclass
@@ -39,9 +46,21 @@ class DoctorReport:
 
     @property
     def exit_code(self) -> int:
-        drift = bool(self.missing_in_db or self.extra_in_db)
-        history_ok = self.status is None or self.status.clean
-        return 0 if not drift and history_ok and self.tree_note is None else 1
+        return 0 if self.next_step().startswith(NOTHING_TO_DO) else 1
+
+    def next_step(self) -> str:
+        """What to do; starts with "nothing to do" exactly when the exit code is 0."""
+        if self.tree_note is not None:
+            return f"check the tree ({self.tree_note})"
+        if self.status is None:
+            return "check the tree (its migrations could not be compared with the database)"
+        step = self.status.next_step()
+        if (self.missing_in_db or self.extra_in_db) and step.startswith(NOTHING_TO_DO):
+            return (
+                "the history agrees with the tree but the schema does not (see drift): a change made outside "
+                "the migrations? `prisma migrate diff` shows it"
+            )
+        return step
 
     def text(self) -> str:
         lines = [
@@ -63,9 +82,8 @@ class DoctorReport:
                 lines.append(f"drift: the database has, the tree does not create ({len(self.extra_in_db)}):")
                 lines += [f"  + {item}" for item in self.extra_in_db]
         lines.append(f"{TABLE}: {self.history}")
-        if self.status is not None:
-            lines.append(f"next: {self.status.next_step()}")
-        return "\n".join(lines) + "\n"
+        lines.append(f"next: {self.next_step()}")
+        return "\n".join(map(escape, lines)) + "\n"  # names are data: one line each, no control characters
 
 
 def doctor(path: Path | str | None, database_url: str | DatabaseUrl | None, order: Order = "locale") -> DoctorReport:
@@ -172,8 +190,114 @@ def _database_objects(conn: Any, schema: str) -> set[str]:
     return objects
 
 
+def pg_truncate(name: str) -> str:
+    """``name`` as PostgreSQL stores it: at most 63 bytes, cut at a character boundary."""
+    data = name.encode("utf-8")
+    if len(data) < NAMEDATALEN:
+        return name
+    return data[: NAMEDATALEN - 1].decode("utf-8", "ignore")
+
+
+def _clip(name: str, limit: int) -> str:
+    return name.encode("utf-8")[:limit].decode("utf-8", "ignore")
+
+
+def make_object_name(name1: str, name2: str | None, label: str) -> str:
+    """PostgreSQL's ``makeObjectName``: ``name1_name2_label`` in 63 bytes, the longer name cut first."""
+    n1, n2 = len(name1.encode("utf-8")), len(name2.encode("utf-8")) if name2 else 0
+    available = NAMEDATALEN - 1 - (len(label) + 1) - (1 if name2 else 0)
+    while n1 + n2 > available:
+        if n1 > n2:
+            n1 -= 1
+        else:
+            n2 -= 1
+    parts = [_clip(name1, n1)] + ([_clip(name2, n2)] if name2 else [])
+    return "_".join([*parts, label])
+
+
+def index_column_names(columns: list[str]) -> str:
+    """PostgreSQL's ``ChooseIndexColumnNames`` + ``ChooseIndexNameAddition``: ``a_b``, ``a_a1``…"""
+    chosen: list[str] = []
+    for original in columns:
+        current, attempt = original, 0
+        while current in chosen:
+            attempt += 1
+            suffix = str(attempt)
+            current = _clip(original, NAMEDATALEN - 1 - len(suffix)) + suffix
+        chosen.append(current)
+    addition = ""
+    for name in chosen:
+        addition = f"{addition}_{name}" if addition else name
+        if len(addition.encode("utf-8")) >= NAMEDATALEN:
+            break
+    return addition
+
+
+def default_index_name(table: str, columns: list[str], taken: set[str]) -> str:
+    """The name PostgreSQL gives ``CREATE INDEX ON table (columns)``: ``ChooseRelationName``."""
+    addition = index_column_names(columns)
+    label, attempt = "idx", 0
+    while True:
+        name = make_object_name(table, addition or None, label)
+        if name not in taken:
+            return name
+        attempt += 1
+        label = f"idx{attempt}"
+
+
+def _index_column_name(element: Any) -> str:
+    """The name an index column contributes: the column, a function's name, else ``expr``."""
+    from sqlglot import exp
+
+    while isinstance(element, (exp.Ordered, exp.Paren, exp.Opclass)):
+        element = element.this
+    if isinstance(element, exp.Column):
+        return identifier_name(element.this) or element.name
+    if isinstance(element, exp.Anonymous):
+        return str(element.this).lower()
+    if isinstance(element, exp.Func):
+        return element.sql_name().lower()
+    return "expr"
+
+
+def _unnamed_indexes(analysis: Any) -> dict[Any, Any]:
+    """Unnamed ``CREATE INDEX ON t (…)`` statements (the replay keeps no name for them): the name
+    PostgreSQL chose, numbered against the relations of the schema at that point (tables and
+    indexes share one namespace), unless a later ``DROP INDEX`` removed it. Maps QName → table."""
+    from sqlglot import exp
+
+    taken: dict[str, set[str]] = {}
+    chosen: dict[QName, QName] = {}
+    for report in analysis.replay.reports:
+        for creation in report.creations:
+            if creation.kind in ("table", "index") and isinstance(creation.key, QName):
+                taken.setdefault(creation.key.schema, set()).add(pg_truncate(creation.key.name))
+        expression = report.statement.expression
+        if isinstance(expression, exp.Drop) and str(expression.args.get("kind") or "").upper() == "INDEX":
+            for dropped in expression.args.get("tables") or [expression.this]:
+                gone = table_qname(dropped) if isinstance(dropped, exp.Table) else None
+                if gone is not None:
+                    chosen.pop(QName(gone.schema, pg_truncate(gone.name)), None)
+            continue
+        if not isinstance(expression, exp.Create) or str(expression.args.get("kind") or "").upper() != "INDEX":
+            continue
+        index = expression.this
+        if not isinstance(index, exp.Index) or index.this:
+            continue
+        table = table_qname(index.args.get("table"))
+        params = index.args.get("params")
+        if table is None or params is None:
+            continue
+        names = [_index_column_name(column) for column in params.args.get("columns") or []]
+        schema_taken = taken.setdefault(table.schema, set())
+        name = default_index_name(pg_truncate(table.name), names, schema_taken)
+        schema_taken.add(name)
+        chosen[QName(table.schema, name)] = table
+    return chosen
+
+
 def _tree_objects(path: Path, order: Order, schema: str) -> tuple[set[str], set[str]]:
-    """What the whole tree leaves behind, from the replay's final state."""
+    """What the whole tree leaves behind, from the replay's final state, named as PostgreSQL names it."""
     from codemod.engine import AnalyseOptions, analyse
 
     analysis = analyse(path, AnalyseOptions(order=order, select=frozenset()))
@@ -181,7 +305,7 @@ def _tree_objects(path: Path, order: Order, schema: str) -> tuple[set[str], set[
 
     def label(qname: Any) -> str:
         real_schema = schema if qname.schema == DEFAULT_SCHEMA else qname.schema
-        return _label(real_schema, qname.name, schema)
+        return _label(pg_truncate(real_schema), pg_truncate(qname.name), schema)
 
     objects: set[str] = set()
     opaque_tables: set[str] = set()
@@ -190,7 +314,7 @@ def _tree_objects(path: Path, order: Order, schema: str) -> tuple[set[str], set[
         if table.columns is None:
             opaque_tables.add(label(qname))
         for column in (table.columns or {}):
-            objects.add(f"column {label(qname)}.{column}")
+            objects.add(f"column {label(qname)}.{pg_truncate(column)}")
     for qname in final.types:
         if final.types[qname].values is not None:
             objects.add(f"type {label(qname)}")
@@ -202,5 +326,8 @@ def _tree_objects(path: Path, order: Order, schema: str) -> tuple[set[str], set[
     }
     for qname in final.indexes:
         if qname not in constraint_indexes:
+            objects.add(f"index {label(qname)}")
+    for qname, table in _unnamed_indexes(analysis).items():
+        if table in final.tables:
             objects.add(f"index {label(qname)}")
     return objects, opaque_tables

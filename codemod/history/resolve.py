@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from codemod.analysis.discover import Order
+from codemod.display import escape
 from codemod.errors import CodemodError
 from codemod.history.connect import DatabaseUrl, connect, parse_url
 from codemod.history.local import load_local_tree
@@ -116,7 +117,7 @@ class ResolvePlan:
             lines.append("  COMMIT;")
         for item in self.left:
             lines.append(f"left for a human: {item}")
-        return "\n".join(lines) + "\n"
+        return "\n".join(map(escape, lines)) + "\n"  # names are data: one line each, no control characters
 
 
 def _rolled_back(row: Row, reason: str) -> Action:

@@ -21,6 +21,7 @@ from typing import Any
 
 from codemod.analysis.discover import ORDERS, Order
 from codemod.backup import FIXED_SUFFIX
+from codemod.display import escape
 from codemod.history.connect import DatabaseUrl, connect, parse_url
 from codemod.history.local import LocalMigration, LocalTree, follow_manifest, load_local_tree
 from codemod.history.table import TABLE, Row, read_rows
@@ -69,7 +70,8 @@ class StatusReport:
 
     @property
     def clean(self) -> bool:
-        return self.has_table and all(entry.state == "applied" for entry in self.entries)
+        """Nothing to do (what :meth:`next_step` says then, and exit code 0)."""
+        return (self.has_table or not self.tree.migrations) and all(entry.state == "applied" for entry in self.entries)
 
     @property
     def exit_code(self) -> int:
@@ -115,7 +117,7 @@ class StatusReport:
         counts = {state: len(self.of(state)) for state in STATES if self.of(state)}
         lines.append(", ".join(f"{n} {state}" for state, n in counts.items()) or "no migrations")
         lines.append(f"next: {self.next_step()}")
-        return "\n".join(lines) + "\n"
+        return "\n".join(map(escape, lines)) + "\n"  # names are data: one line each, no control characters
 
 
 def history_status(path: Path | str, database_url: str | DatabaseUrl | None, order: Order = "locale") -> StatusReport:
@@ -221,26 +223,27 @@ def _find_target(tree: LocalTree, name: str, row: Row, own_live: set[str]) -> tu
 
 
 def _order_notes(tree: LocalTree, report: StatusReport) -> list[str]:
-    """Compare the order the database applied its migrations in (``started_at``) with the tree's."""
+    """Compare the order the database applied its migrations in (``started_at``) with the tree's.
+
+    Rows that share a ``started_at`` (Prisma records milliseconds; a fast deploy applies several
+    migrations in one) say nothing about their order: a tie agrees with every order.
+    """
     applied = [e for e in report.entries if e.row is not None and e.local is not None and e.state != "failed" and e.row.applied]
-    applied.sort(key=lambda e: (e.row.started_at, e.row.id))  # type: ignore[union-attr]
-    names = [e.local.name for e in applied]  # type: ignore[union-attr]
-    if len(names) < 2:
+    if len(applied) < 2:
         return []
-    notes = []
-    agree = {}
-    for order in ORDERS:
-        positions = tree.positions(order)
-        agree[order] = all(positions[a] < positions[b] for a, b in zip(names, names[1:], strict=False))
+    by_order = {order: tree.positions(order) for order in ORDERS}
+
+    def inversions(order: Order) -> list[tuple[str, str]]:
+        positions = by_order[order]
+        ranked = sorted(applied, key=lambda e: (e.row.started_at, positions[e.local.name]))  # type: ignore[union-attr]
+        names = [e.local.name for e in ranked]  # type: ignore[union-attr]
+        return [(a, b) for a, b in zip(names, names[1:], strict=False) if positions[a] > positions[b]]
+
+    agree = {order: not inversions(order) for order in ORDERS}
     if agree[tree.order]:
         return []
-    positions = tree.positions()
-    for a, b in zip(names, names[1:], strict=False):
-        if positions[a] > positions[b]:
-            notes.append(
-                f"the database applied {a} before {b}; the tree ({tree.order} order) puts {b} first"
-            )
-            break
+    a, b = inversions(tree.order)[0]
+    notes = [f"the database applied {a} before {b}; the tree ({tree.order} order) puts {b} first"]
     other = [o for o in ORDERS if o != tree.order and agree[o]]
     if other:
         label = "Prisma < 6.6, byte order" if other[0] == "bytes" else "Prisma ≥ 6.6, localeCompare"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from codemod.display import display_path
+from codemod.display import display_path, escape
 from codemod.model import Finding
 from codemod.reporting.paths import artifact_path
 
@@ -22,11 +22,12 @@ def github_annotations(findings: list[Finding]) -> str:
     for finding in findings:
         properties = ",".join(
             [
-                f"file={_escape_property(display_path(artifact_path(finding)))}",
+                f"file={_escape_property(escape(display_path(artifact_path(finding)), keep_newlines=True))}",
                 f"line={finding.line}",
                 f"col={finding.col}",
                 f"title={_escape_property('codemod ' + finding.code)}",
             ]
         )
-        lines.append(f"::{_COMMAND[finding.severity]} {properties}::{_escape_data(finding.message)}")
+        message = escape(finding.message) + (f"\nhelp: {escape(finding.advice)}" if finding.advice else "")
+        lines.append(f"::{_COMMAND[finding.severity]} {properties}::{_escape_data(message)}")
     return "\n".join(lines) + ("\n" if lines else "")

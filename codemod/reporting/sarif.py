@@ -1,22 +1,24 @@
-"""SARIF 2.1.0, the format GitHub code scanning ingests (one run, one rule per transform)."""
+"""SARIF 2.1.0, the format GitHub code scanning ingests (one run, one rule per registered rule).
+
+The driver has no ``informationUri``: codemod has no public home page (the name ``codemod`` on
+PyPI is another project), and the property is optional. Each rule's ``help`` says where its
+documentation is: ``codemod explain CODE``.
+"""
 
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import transforms
 from codemod.display import display_path
 from codemod.model import Finding, MigrationTree
 from codemod.reporting.json_report import tool_version
 from codemod.reporting.paths import artifact_path
+from codemod.rst import rst_to_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
-_PLAN_RULES = {
-    "not-idempotent": "A statement of a rewritten migration cannot be made safe to run twice",
-    "fix-conflict": "Two fixes edit the same bytes; the later one was not applied",
-    "unknown-suppression": "An inline suppression names an unknown code",
-}
 
 
 def _rules() -> list[dict]:
@@ -25,22 +27,13 @@ def _rules() -> list[dict]:
             "id": module.RULE.code,
             "name": module.RULE.code.replace("-", " ").title().replace(" ", ""),
             "shortDescription": {"text": module.RULE.summary},
-            "fullDescription": {"text": (module.RULE.doc or module.RULE.summary).strip()},
+            "fullDescription": {"text": rst_to_text(module.RULE.doc or module.RULE.summary)},
             "help": {"text": f"codemod explain {module.RULE.code}"},
             "defaultConfiguration": {"level": _LEVEL[module.RULE.severity]},
         }
         for module in transforms.ALL
     ]
-    for code, summary in _PLAN_RULES.items():
-        rules.append(
-            {
-                "id": code,
-                "name": code.replace("-", " ").title().replace(" ", ""),
-                "shortDescription": {"text": summary},
-                "defaultConfiguration": {"level": "warning"},
-            }
-        )
-    return rules
+    return rules  # every code is a rule of the registry (the plan's and the suppressions' too)
 
 
 def sarif_report(tree: MigrationTree, findings: list[Finding]) -> str:
@@ -56,7 +49,7 @@ def sarif_report(tree: MigrationTree, findings: list[Finding]) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": display_path(artifact_path(finding))},
+                        "artifactLocation": {"uri": quote(display_path(artifact_path(finding)), safe="/")},
                         "region": {"startLine": finding.line, "startColumn": finding.col},
                     }
                 }
@@ -74,7 +67,6 @@ def sarif_report(tree: MigrationTree, findings: list[Finding]) -> str:
                     "driver": {
                         "name": "codemod",
                         "version": tool_version(),
-                        "informationUri": "https://pypi.org/project/codemod/",
                         "rules": rules,
                     }
                 },

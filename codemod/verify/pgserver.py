@@ -6,11 +6,16 @@ directory), and, when it leaves, stops the server with ``pg_ctl stop -m immediat
 removes the directory.  The clean-up also runs
 
 * when the ``with`` body raises (``KeyboardInterrupt`` included),
-* on SIGINT / SIGTERM received while the cluster runs (then the previous handler runs),
+* on SIGINT / SIGTERM received while the cluster runs: a Python handler that was there before
+  (SIGINT's raises KeyboardInterrupt) runs first and the unwinding ``with`` stops the cluster;
+  with the default action (SIGTERM's) the cluster is stopped, then the process dies of the signal,
 * at interpreter exit (``atexit``), and
 * from a small watchdog process when this process dies without running any Python code
   (SIGKILL, OOM): the watchdog holds the read end of a pipe whose write end only this
   process has; end-of-file on it means the owner is gone.
+
+``initdb``, ``pg_ctl`` and the server run in their own session: a Ctrl-C typed in the terminal
+reaches this process only, which stops them in order.
 
 ``initdb`` and ``pg_ctl`` refuse to run as root.  When ``os.geteuid() == 0`` they are run
 as an unprivileged user (Debian's ``postgres`` if it exists, else ``nobody``) through
@@ -379,6 +384,7 @@ class TemporaryCluster:
             stderr=subprocess.STDOUT,
             text=True,
             timeout=timeout,
+            start_new_session=True,  # a terminal's Ctrl-C is ours to handle, not initdb's or the server's
         )
         if check and proc.returncode != 0:
             raise PostgresStartError(f"{Path(argv[0]).name} failed (exit {proc.returncode}):\n{proc.stdout.strip()}")
@@ -546,6 +552,14 @@ class TemporaryCluster:
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         previous = self._old_handlers.get(signum, signal.SIG_DFL)
+        if callable(previous):
+            # The program's own handler first (Python's SIGINT handler raises KeyboardInterrupt):
+            # the ``with`` block or ``finally`` that owns this cluster stops it as the exception
+            # unwinds, after the connections using it are closed. Stopping the server here, under
+            # a running query, turned a Ctrl-C into "server closed the connection unexpectedly".
+            # If that handler returns, the program goes on: atexit and the watchdog still clean up.
+            previous(signum, frame)
+            return
         self.stop()
         _chain_signal(signum, frame, previous)
 

@@ -4,51 +4,81 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from codemod.verify.runner import APPLIED, FAILED, TreeResult
+from codemod.display import escape
+from codemod.verify.runner import FAILED, MigrationResult, TreeResult
 from codemod.verify.session import VerifyReport
 
-FULL_LISTING_LIMIT = 40  # longer trees list only the migrations that did not apply
+
+def _failure_detail(migration: MigrationResult) -> str:
+    where = f" (line {migration.line})" if migration.line else ""
+    state = f" [SQLSTATE {migration.sqlstate}]" if migration.sqlstate else ""
+    return f"{where}: {escape(migration.message or 'failed')}{state}"
 
 
-def _tree_lines(title: str, result: TreeResult) -> list[str]:
+def _tree_lines(title: str, result: TreeResult, verbose: bool) -> list[str]:
+    """The headline of one replay; its failure; every migration only with ``verbose``."""
     counts = {status: sum(1 for m in result.migrations if m.status == status) for status in ("applied", "failed", "not run")}
-    head = f"{title}: " + ("applies" if result.ok else f"fails at {result.failed_migration}")
+    head = f"{title}: " + ("applies" if result.ok else f"fails at {escape(result.failed_migration or '?')}")
     head += f" ({counts['applied']} applied, {counts['failed']} failed, {counts['not run']} not run; {result.seconds:.2f}s)"
     lines = [head]
-    full = len(result.migrations) <= FULL_LISTING_LIMIT
     for migration in result.migrations:
-        if migration.status == APPLIED and not full:
+        if migration.status != FAILED and not verbose:
             continue
-        line = f"  {migration.status:<8} {migration.name}"
+        line = f"  {migration.status:<8} {escape(migration.name)}"
         if migration.status == FAILED:
-            where = f" (line {migration.line})" if migration.line else ""
-            line += f"{where}: {migration.message} [SQLSTATE {migration.sqlstate}]"
+            line += _failure_detail(migration)
         lines.append(line)
     return lines
 
 
-def report_text(report: VerifyReport) -> str:
-    lines = [f"verify {report.path} ({report.order} order) on {report.server}"]
-    lines += _tree_lines("original", report.original)
+def _changes(report: VerifyReport) -> list[str]:
+    """What the rewrite changes: renamed, rewritten, added and removed migrations."""
+    rewritten = set(report.rewritten_files)
+    lines = []
+    for name in report.changed:
+        new = report.renames.get(name)
+        if new is not None:
+            lines.append(f"  renamed   {escape(name)} → {escape(new)}" + (" (and rewritten)" if name in rewritten else ""))
+        elif name in rewritten:
+            lines.append(f"  rewritten {escape(name)}")
+    lines += [f"  added     {escape(name)}" for name in report.added]
+    lines += [f"  removed   {escape(name)}" for name in report.removed]
+    if not lines:
+        return []
+    counts = [f"{len(rewritten)} rewritten", f"{len(report.renames)} renamed"]
+    if report.added:
+        counts.append(f"{len(report.added)} added")
+    if report.removed:
+        counts.append(f"{len(report.removed)} removed")
+    return [f"changes: {', '.join(counts)}", *lines]
+
+
+def report_text(report: VerifyReport, verbose: bool = False) -> str:
+    """Failures, what changed and a summary; every migration's outcome with ``verbose``."""
+    lines = [f"verify {escape(report.path)} ({report.order} order) on {report.server}"]
+    lines += _tree_lines("original", report.original, verbose)
     if report.rewritten_identical:
         lines.append("rewritten: identical to the original (the plan changes nothing)")
     else:
-        lines += _tree_lines("rewritten", report.rewritten)
-        for old, new in sorted(report.renames.items()):
-            lines.append(f"  renamed  {old} → {new}")
+        lines += _tree_lines("rewritten", report.rewritten, verbose)
+        lines += _changes(report)
     for problem in report.plan_problems:
-        lines.append(f"plan problem: {problem}")
+        lines.append(f"plan problem: {escape(problem)}")
     if report.intent is None:
         lines.append("intent: nothing to compare (the tree is unchanged and applies)")
     elif report.missing:
         lines.append(f"intent: {len(report.missing)} object(s) the original creates are missing after the rewritten tree:")
-        lines += [f"  missing  {item}" for item in report.missing]
+        lines += [f"  missing  {escape(str(item))}" for item in report.missing]
     else:
         lines.append("intent: every table, column, enum value, index and constraint the original creates exists")
     if report.intent is not None and report.intent.skipped:
+        shown = report.intent.skipped if verbose else report.intent.skipped[:10]
         lines.append(f"  ({len(report.intent.skipped)} statement(s) of the original never ran, so carry no intent:")
-        for skipped in report.intent.skipped[:10]:
-            lines.append(f"     {skipped.migration}:{skipped.line} {skipped.message} [SQLSTATE {skipped.sqlstate}]")
+        for skipped in shown:
+            state = f" [SQLSTATE {skipped.sqlstate}]" if skipped.sqlstate else ""
+            lines.append(f"     {escape(skipped.migration)}:{skipped.line} {escape(skipped.message)}{state}")
+        if len(shown) < len(report.intent.skipped):
+            lines.append(f"     … {len(report.intent.skipped) - len(shown)} more (--verbose)")
         lines.append("  )")
     if report.convergence_skipped:
         lines.append(f"convergence: not checked: {report.convergence_skipped}")
@@ -56,19 +86,19 @@ def report_text(report: VerifyReport) -> str:
         lines.append("convergence: nothing to check (the tree is unchanged)")
     for result in report.convergence:
         where = (
-            f"from {result.from_migration} (original before it, then the rewritten migrations that had not run)"
+            f"from {escape(result.from_migration)} (original before it, then the rewritten migrations that had not run)"
             if result.from_migration
             else "after the whole original tree"
         )
         lines.append(f"convergence {where}: {'holds' if result.holds else 'FAILS'}")
         if result.problem:
-            lines.append(f"  {result.problem}")
-        lines += [f"  {line}" for line in result.diff]
+            lines.append(f"  {escape(result.problem)}")
+        lines += [f"  {escape(line)}" for line in result.diff]
     if report.prisma is not None:
         if report.prisma["ok"]:
             lines.append("prisma engine: the rewritten tree applies (Prisma's own schema engine agrees)")
         else:
-            lines.append(f"prisma engine: FAILS at {report.prisma['failed_migration']}: {report.prisma['message']}")
+            lines.append(f"prisma engine: FAILS at {escape(str(report.prisma['failed_migration']))}: {escape(str(report.prisma['message']))}")
     verdict = "PROVEN: the rewritten tree applies, keeps the original's intent and converges" if report.proven else "NOT PROVEN"
     lines.append(f"{verdict} ({report.seconds:.1f}s)")
     return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@ server given by URL; with a URL it creates and drops only databases it named its
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -31,6 +32,10 @@ from codemod.model import Migration, MigrationTree
 
 SCRATCH_PREFIX = "codemod_verify_"
 
+# psycopg logs what it ignores while closing a connection that an interruption left busy ("error
+# ignored in rollback"); unhandled, Python prints it on stderr, after our one line. Keep it quiet.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
+
 APPLIED = "applied"
 FAILED = "failed"
 NOT_RUN = "not run"
@@ -40,6 +45,20 @@ Progress = Callable[[str], None]
 
 class VerifyDatabaseError(RuntimeError):
     """The server could not be used (unreachable, no CREATEDB right...): bad input, exit 2."""
+
+
+class NulByte(psycopg.DataError):
+    """A script holding a NUL byte, never sent: PostgreSQL's simple-query protocol reads the text
+    only up to the first NUL, so the statements after it would silently not run (an "applies"
+    would be a lie). Raised before anything is sent; it has no SQLSTATE."""
+
+
+def nul_byte_message(text: str) -> str:
+    line = text.count("\n", 0, text.index("\0")) + 1
+    return (
+        f"not fully sent: a NUL byte on line {line} ends the query text for PostgreSQL, so the "
+        "statements after it would never run; remove the byte"
+    )
 
 
 # --------------------------------------------------------------------------- results
@@ -104,7 +123,9 @@ def connect(url: str, **kwargs: Any) -> psycopg.Connection:
 
 
 def run_script(conn: psycopg.Connection, script: str) -> None:
-    """Send ``script`` as one simple query (no parameters, never prepared)."""
+    """Send ``script`` as one simple query (no parameters, never prepared); refuse a NUL byte."""
+    if "\0" in script:
+        raise NulByte(nul_byte_message(script))
     with conn.cursor() as cursor:
         cursor.execute(script.encode("utf-8"), prepare=False)  # type: ignore[call-overload]
 
@@ -159,7 +180,11 @@ def _unreadable(migration: Migration) -> MigrationResult:
     """What Prisma's engine reports for a file it cannot send as a query (checked with its WASM engine)."""
     if not migration.has_sql:
         return MigrationResult(migration.name, FAILED, "Could not find the migration file at migration.sql", "P3015")
-    if migration.encoding.startswith("utf-16") or migration.nul_offset is not None:
+    if migration.nul_offset is not None:  # never sent: PostgreSQL would read the text only up to the NUL
+        line = migration.text.count("\n", 0, migration.nul_offset) + 1
+        index = _statement_at(migration, migration.nul_offset)
+        return MigrationResult(migration.name, FAILED, "invalid message format (the script holds NUL bytes)", "08P01", line, index)
+    if migration.encoding.startswith("utf-16"):
         return MigrationResult(migration.name, FAILED, "invalid message format (the script holds NUL bytes)", "08P01")
     return MigrationResult(migration.name, FAILED, f"migration.sql is not UTF-8 ({migration.encoding}): Prisma cannot read it as sent", "22021")
 

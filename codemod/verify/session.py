@@ -35,6 +35,8 @@ from codemod.verify.intent import Intent, intended_schema
 from codemod.verify.introspect import Snapshot, snapshot_url
 from codemod.verify.runner import ScratchServer, TreeResult, VerifyDatabaseError, replay_migrations
 
+JSON_SCHEMA_VERSION = 1  # of VerifyReport.to_json(); bump when a key changes meaning or goes away
+
 
 class ProgressSink(Protocol):
     def start(self, label: str, total: int) -> None: ...
@@ -63,6 +65,9 @@ class VerifyReport:
     rewritten_identical: bool
     renames: dict[str, str] = field(default_factory=dict)
     changed: list[str] = field(default_factory=list)
+    rewritten_files: list[str] = field(default_factory=list)  # changed migrations whose content changes
+    added: list[str] = field(default_factory=list)  # folders the plan adds
+    removed: list[str] = field(default_factory=list)  # folders the plan moves out of the tree
     plan_problems: list[str] = field(default_factory=list)
     intent: Intent | None = None
     missing: list[MissingObject] = field(default_factory=list)
@@ -87,6 +92,7 @@ class VerifyReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "schema_version": JSON_SCHEMA_VERSION,
             "path": self.path,
             "order": self.order,
             "server": self.server,
@@ -94,7 +100,14 @@ class VerifyReport:
             "exit_code": self.exit_code,
             "original": self.original.to_json(),
             "rewritten": {**self.rewritten.to_json(), "identical_to_original": self.rewritten_identical},
-            "plan": {"changed": self.changed, "renames": self.renames, "problems": self.plan_problems},
+            "plan": {
+                "changed": self.changed,
+                "renames": self.renames,
+                "rewritten": self.rewritten_files,
+                "added": self.added,
+                "removed": self.removed,
+                "problems": self.plan_problems,
+            },
             "intent": {
                 "missing": [m.to_json() for m in self.missing],
                 "skipped_statements": [s.to_json() for s in self.intent.skipped] if self.intent else [],
@@ -226,6 +239,9 @@ def _run(
         rewritten_identical=identical,
         renames=dict(plan.renames),
         changed=[m.name for m in plan.changed_migrations()],
+        rewritten_files=[m.name for m in plan.changed_migrations() if m.name in plan.contents],
+        added=sorted(plan.added),
+        removed=list(plan.removed),
         plan_problems=list(plan.problems),
     )
     if not (identical and original_result.ok):
