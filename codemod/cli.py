@@ -11,6 +11,7 @@ first use (``from codemod.cli import app`` works as before).
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -164,10 +165,16 @@ def main() -> None:
     Syntax trees are cyclic (nodes point at their parents), so CPython's last collection walks
     all of them: seconds on a large tree (measured: 4 s of a 7.7 s run on 10,000 migrations).
     Exit handlers still run and output is flushed; only the sweep is skipped.
+
+    The collector is off for the whole run: a command lives for seconds, and what it builds
+    (syntax trees, the replayed state) stays alive until it ends, so every pass would walk
+    millions of live objects to free next to nothing (``check`` on 50,000 migrations: ~80,000
+    unreachable objects of ~30 million allocated). Reference counting still frees the rest.
     """
     from codemod import interrupt
 
     interrupt.install()
+    gc.disable()
     try:
         _recover(sys.argv[1:])
         build_app()()

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-import psycopg
-from psycopg import conninfo
-
 SECRET_PARAMS = {"password", "sslpassword"}
 
 
@@ -48,6 +45,9 @@ def scrub(text: str, url: str, password: str | None = None) -> str:
     except ValueError:
         pass
     if "://" not in raw:  # a libpq key/value string
+        import psycopg  # here, not at the top: `codemod check` never loads the database driver
+        from psycopg import conninfo
+
         try:
             secret = conninfo.conninfo_to_dict(raw).get("password")
         except psycopg.ProgrammingError:
@@ -64,6 +64,9 @@ def scrub(text: str, url: str, password: str | None = None) -> str:
 
 def mask_url(url: str) -> str:
     """The URL without its password, for messages."""
+    import psycopg
+    from psycopg import conninfo
+
     try:
         params = conninfo.conninfo_to_dict(url)
     except psycopg.ProgrammingError:

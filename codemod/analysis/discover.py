@@ -6,6 +6,7 @@ Both orders are offered because a deployed database applied its tree in one of t
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
@@ -96,14 +97,24 @@ def list_migration_folders(migrations_dir: Path) -> tuple[list[Path], list[Path]
     strays: list[Path] = []
     try:
         entries = list(migrations_dir.iterdir())
+        with os.scandir(migrations_dir) as scan:  # the directory entry says what it is: no stat per folder
+            kinds = {entry.name: _is_dir(entry) for entry in scan}
     except OSError as error:
         raise CodemodError(f"cannot list directory: {error.strerror}", migrations_dir) from error
     for entry in entries:
-        if entry.is_dir():
+        is_dir = kinds.get(entry.name)
+        if is_dir if is_dir is not None else entry.is_dir():
             folders.append(entry)
         elif entry.name != LOCK_FILE:
             strays.append(entry)
     return folders, sorted(strays)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool | None:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return None  # asked again the way Path.is_dir() asks
 
 
 def sort_names(names: list[str], order: Order) -> list[str]:

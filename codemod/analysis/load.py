@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
 
 from codemod.errors import CodemodError
@@ -18,6 +21,34 @@ def read_bytes(path: Path) -> bytes:
         raise CodemodError("file not found", path) from error
     except OSError as error:
         raise CodemodError(f"cannot read: {error.strerror}", path) from error
+
+
+_ABSENT = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # what Path.exists() reads as "no such file"
+
+
+def read_if_present(path: Path) -> bytes | None:
+    """The file's bytes, or None where ``path.exists()`` would be False (no separate exists call).
+
+    Opened without blocking and checked to be a regular file first: a FIFO named
+    ``migration.sql`` would otherwise wait forever for a writer.
+    """
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        if error.errno in _ABSENT:
+            return None
+        raise CodemodError(f"cannot read: {error.strerror}", path) from error
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            if stat.S_ISDIR(os.fstat(handle).st_mode):
+                raise CodemodError("cannot read: Is a directory", path)
+            raise CodemodError("not a regular file", path)
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return stream.read()
+    except OSError as error:
+        raise CodemodError(f"cannot read: {error.strerror}", path) from error
+    finally:
+        os.close(handle)
 
 
 def sniff_encoding(raw: bytes) -> str:

@@ -7,11 +7,12 @@ splits a statement. Comments and whitespace between statements stay with the fil
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import TokenError
-from sqlglot.tokens import Token, TokenType
+from sqlglot.tokens import Token, Tokenizer, TokenType
 
 from codemod.errors import CodemodError
 from codemod.model import Migration
@@ -29,9 +30,23 @@ class RawStatement:
     char_end: int
 
 
+_local = threading.local()
+
+
+def _tokenizer(dialect: Dialect) -> Tokenizer:
+    """One tokenizer per dialect and thread, reused for every file: ``tokenize`` resets all its state
+    first, so a file that failed to tokenize leaves nothing behind for the next."""
+    tokenizers: dict[str, Tokenizer] = _local.__dict__.setdefault("tokenizers", {})
+    key = type(dialect).__name__  # a class's hash is Python code in sqlglot; a name's is not
+    tokenizer = tokenizers.get(key)
+    if tokenizer is None:
+        tokenizer = tokenizers[key] = dialect.tokenizer()
+    return tokenizer
+
+
 def tokenize(dialect: Dialect, text: str, migration: Migration) -> list[Token]:
     try:
-        return dialect.tokenize(text)
+        return _tokenizer(dialect).tokenize(text)
     except TokenError as error:
         # sqlglot reads `$1||'$'` as the start of a dollar-quoted body tagged `1||'` (PostgreSQL's
         # tags never start with a digit): tokenize around the positional parameters instead.
@@ -159,14 +174,12 @@ def _token_error(error: TokenError, migration: Migration) -> CodemodError:
 def split_tokens(tokens: list[Token]) -> list[RawStatement]:
     """Group tokens into statements at top-level semicolons (the tokenizer already kept quoted ones)."""
     statements: list[RawStatement] = []
-    current: list[Token] = []
-    for token in tokens:
-        if token.token_type == TokenType.SEMICOLON:
-            if current:
-                statements.append(RawStatement(current, current[0].start, token.end + 1))
-                current = []
-            continue
-        current.append(token)
-    if current:
-        statements.append(RawStatement(current, current[0].start, current[-1].end + 1))
+    semicolon = TokenType.SEMICOLON
+    start = 0
+    for index in [index for index, token in enumerate(tokens) if token.token_type is semicolon]:
+        if index > start:
+            statements.append(RawStatement(tokens[start:index], tokens[start].start, tokens[index].end + 1))
+        start = index + 1
+    if start < len(tokens):
+        statements.append(RawStatement(tokens[start:], tokens[start].start, tokens[-1].end + 1))
     return statements

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
+from sqlglot.tokens import Token
 
 from codemod.analysis.discover import (
     MIGRATION_FILE,
@@ -15,7 +19,7 @@ from codemod.analysis.discover import (
     read_provider,
     sort_names,
 )
-from codemod.analysis.load import decode, decode_utf16, detect_newline, read_bytes, sniff_encoding
+from codemod.analysis.load import decode, decode_utf16, detect_newline, read_if_present, sniff_encoding
 from codemod.analysis.parse import parse_statement
 from codemod.analysis.split import split_tokens, tokenize
 from codemod.errors import CodemodError
@@ -23,39 +27,75 @@ from codemod.model import Migration, MigrationTree, Span, Statement
 from codemod.progress import Progress
 
 
-def load_tree(path: Path, order: Order = "locale", progress: Progress | None = None) -> MigrationTree:
+@dataclass
+class Listing:
+    """A migrations directory before its files are read: where, which provider, which folders in order."""
+
+    migrations_dir: Path
+    provider: str
+    dialect_name: str
+    order: Order
+    folders: list[Path]
+    strays: list[Path]
+
+    @property
+    def dialect(self) -> Dialect:
+        return Dialect.get_or_raise(self.dialect_name)
+
+
+def list_tree(path: Path, order: Order = "locale") -> Listing:
     migrations_dir = find_migrations_dir(path)
     provider = read_provider(migrations_dir)
-    dialect_name = PROVIDER_DIALECTS[provider]
-    dialect = Dialect.get_or_raise(dialect_name)
     folders, strays = list_migration_folders(migrations_dir)
     if not folders:
         raise CodemodError("no migration folders in this directory", migrations_dir)
     by_name = {folder.name: folder for folder in folders}
+    ordered = [by_name[name] for name in sort_names(list(by_name), order)]
+    return Listing(migrations_dir, provider, PROVIDER_DIALECTS[provider], order, ordered, strays)
+
+
+def load_tree(path: Path, order: Order = "locale", progress: Progress | None = None) -> MigrationTree:
+    listing = list_tree(path, order)
+    dialect = listing.dialect
     migrations = []
-    for position, name in enumerate(sort_names(list(by_name), order)):
-        migration = load_migration(by_name[name], dialect)
+    for position, folder in enumerate(listing.folders):
+        migration = load_migration(folder, dialect)
         migration.position = position
         migrations.append(migration)
         if progress is not None:
-            progress(position + 1, len(by_name))
-    return MigrationTree(migrations_dir, provider, dialect_name, order, migrations, strays)
+            progress(position + 1, len(listing.folders))
+    return tree_of(listing, migrations)
+
+
+def tree_of(listing: Listing, migrations: list[Migration]) -> MigrationTree:
+    return MigrationTree(listing.migrations_dir, listing.provider, listing.dialect_name, listing.order, migrations, listing.strays)
+
+
+def read_folder(folder: Path) -> tuple[bytes | None, tuple[str, ...]]:
+    """A folder's ``migration.sql`` bytes, or None and what the folder holds instead."""
+    raw = read_if_present(folder / MIGRATION_FILE)
+    if raw is not None:
+        return raw, ()
+    try:
+        return None, tuple(sorted(entry.name for entry in folder.iterdir()))
+    except OSError as error:
+        raise CodemodError(f"cannot list directory: {error.strerror}", folder) from error
 
 
 def load_migration(folder: Path, dialect: Dialect) -> Migration:
-    sql_path = folder / MIGRATION_FILE
-    if not sql_path.exists():  # Prisma stops with P3015: a finding, not bad input
-        try:
-            entries = tuple(sorted(entry.name for entry in folder.iterdir()))
-        except OSError as error:
-            raise CodemodError(f"cannot list directory: {error.strerror}", folder) from error
-        return Migration(folder.name, folder, sql_path, b"", "", False, "\n", has_sql=False, other_files=entries)
-    return read_migration(folder, read_bytes(sql_path), dialect)
+    raw, other_files = read_folder(folder)
+    return migration_from(folder, raw, other_files, dialect)
 
 
-def read_migration(folder: Path, raw: bytes, dialect: Dialect) -> Migration:
-    """A migration from its bytes (read from disk, or rewritten in memory by the fixpoint)."""
-    sql_path = folder / MIGRATION_FILE
+def migration_from(folder: Path, raw: bytes | None, other_files: tuple[str, ...], dialect: Dialect) -> Migration:
+    if raw is None:  # Prisma stops with P3015: a finding, not bad input
+        return Migration(folder.name, folder, folder / MIGRATION_FILE, b"", "", False, "\n", has_sql=False, other_files=other_files)
+    return read_migration(folder, raw, dialect)
+
+
+def decoded_migration(folder: Path, raw: bytes, sql_path: Path | None = None) -> Migration:
+    """A migration's text from its bytes, not yet split into statements."""
+    sql_path = sql_path or folder / MIGRATION_FILE
     encoding = sniff_encoding(raw)
     text, bom = "", False
     if encoding == "utf-8":
@@ -65,12 +105,25 @@ def read_migration(folder: Path, raw: bytes, dialect: Dialect) -> Migration:
         if not text:
             encoding = "invalid"
     migration = Migration(folder.name, folder, sql_path, raw, text, bom, detect_newline(text), encoding=encoding)
-    if encoding == "invalid":
-        return migration
-    nul = text.find("\x00")
-    migration.nul_offset = nul if nul != -1 else None
-    migration.statements = split_statements(migration, dialect)
+    if encoding != "invalid":
+        nul = text.find("\x00")
+        migration.nul_offset = nul if nul != -1 else None
     return migration
+
+
+def read_migration(folder: Path, raw: bytes, dialect: Dialect, sql_path: Path | None = None) -> Migration:
+    """A migration from its bytes (read from disk, or rewritten in memory by the fixpoint)."""
+    migration = decoded_migration(folder, raw, sql_path)
+    if migration.encoding != "invalid":
+        migration.statements = split_statements(migration, dialect)
+    return migration
+
+
+def reparse_lazily(migration: Migration, dialect: Dialect) -> None:
+    """Let a migration's statements get their tokens and syntax trees back on first use."""
+    text = migration.text if migration.nul_offset is None else migration.text.replace("\x00", " ")
+    migration.token_source = partial(_statement_tokens, migration, dialect, text)
+    migration.parser = partial(parse_statement, dialect)
 
 
 def split_statements(migration: Migration, dialect: Dialect) -> list[Statement]:
@@ -78,14 +131,30 @@ def split_statements(migration: Migration, dialect: Dialect) -> list[Statement]:
     text = migration.text if migration.nul_offset is None else migration.text.replace("\x00", " ")
     tokens = tokenize(dialect, text, migration)
     statements = []
+    byte_offset = migration.byte_offset
     line, counted = 1, 0  # lines are counted once through the file, not from its start per statement
     for index, raw in enumerate(split_tokens(tokens)):
+        start, end = raw.char_start, raw.char_end
+        line += text.count("\n", counted, start)
+        counted = start
         expression = parse_statement(dialect, raw.tokens, text)
-        span = Span(migration.byte_offset(raw.char_start), migration.byte_offset(raw.char_end))
-        line += text.count("\n", counted, raw.char_start)
-        counted = raw.char_start
-        col = raw.char_start - text.rfind("\n", 0, raw.char_start)
-        statements.append(
-            Statement(migration, index, span, raw.char_start, raw.char_end, raw.tokens, expression, line, col)
-        )
+        statements.append(Statement(
+            migration, index, Span(byte_offset(start), byte_offset(end)), start, end,
+            raw.tokens if _replay_reads_tokens(expression) else None,
+            expression, line, start - text.rfind("\n", 0, start), raw.tokens[0].text.upper(),
+        ))
+    reparse_lazily(migration, dialect)
     return statements
+
+
+def _statement_tokens(migration: Migration, dialect: Dialect, text: str) -> list[list[Token]]:
+    """Each statement's tokens, split again exactly as :func:`split_statements` split them."""
+    return [raw.tokens for raw in split_tokens(tokenize(dialect, text, migration))]
+
+
+def _replay_reads_tokens(expression: exp.Expression | None) -> bool:
+    """Statements the replay reads from their tokens: opaque ones, and functions. The others let
+    theirs go (:attr:`Statement.tokens` gets them back when someone asks)."""
+    if expression is None or isinstance(expression, exp.Command):
+        return True
+    return isinstance(expression, exp.Create) and str(expression.args.get("kind") or "").upper() in ("FUNCTION", "PROCEDURE")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from typing import cast, overload
 
 from sqlglot import exp
 
@@ -21,18 +22,70 @@ def render(node: exp.Expression | None, dialect: str) -> str:
     return node.sql(dialect) if node is not None else ""
 
 
+class NodeRef:
+    """A node of a statement's syntax tree, named by its path from the statement's root.
+
+    The analysis cache (:mod:`codemod.analysis.cache`) stores these instead of the nodes the
+    schema state holds: syntax trees cost more to load than to parse, and a warm run asks for
+    few of them. The statement is parsed again, from its own tokens, when a node is asked for.
+    """
+
+    __slots__ = ("statement", "path", "_node")
+
+    def __init__(self, statement: Statement, path: tuple[tuple[str, int | None], ...]) -> None:
+        self.statement = statement
+        self.path = path
+        self._node: exp.Expression | None = None
+
+    def resolve(self) -> exp.Expression:
+        if self._node is None:
+            node = self.statement.expression
+            if node is None:
+                raise ValueError(f"{self.statement.migration.name}: a cached node of a statement that no longer parses")
+            for key, index in self.path:
+                child = node.args[key]
+                node = child[index] if index is not None else child
+            self._node = node
+        return self._node
+
+    def __eq__(self, other: object) -> bool:
+        return self.resolve() == (other.resolve() if isinstance(other, NodeRef) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.resolve())
+
+
+Node = exp.Expression | NodeRef  # what the state stores: a node, or (from the cache) where to find it
+
+
+def resolved(node: Node | None) -> exp.Expression | None:
+    return node.resolve() if isinstance(node, NodeRef) else node
+
+
 @dataclass(frozen=True)
 class ColumnDef:
     """A column as declared; its SQL forms are rendered on demand (for comparisons and rewrites)."""
 
     name: str
-    type_node: exp.Expression | None
+    type_ast: Node | None
     not_null: bool
-    default_node: exp.Expression | None
-    node: exp.Expression | None
+    default_ast: Node | None
+    column_ast: Node | None
     dialect: str
     type_ref: QName | None = None
     created_by: Statement | None = None
+
+    @property
+    def type_node(self) -> exp.Expression | None:
+        return resolved(self.type_ast)
+
+    @property
+    def default_node(self) -> exp.Expression | None:
+        return resolved(self.default_ast)
+
+    @property
+    def node(self) -> exp.Expression | None:
+        return resolved(self.column_ast)
 
     @property
     def type_sql(self) -> str:
@@ -40,7 +93,7 @@ class ColumnDef:
 
     @property
     def default_sql(self) -> str | None:
-        return render(self.default_node, self.dialect) if self.default_node is not None else None
+        return render(self.default_node, self.dialect) if self.default_ast is not None else None
 
     @property
     def sql(self) -> str:
@@ -68,14 +121,22 @@ class ConstraintDef:
 
     name: str | None
     kind: str
-    body: exp.Expression
-    node: exp.Expression
+    body_ast: Node
+    constraint_ast: Node
     dialect: str
     references: QName | None = None
     columns: frozenset[str] = frozenset()
     created_by: Statement | None = None
     ref_columns: frozenset[str] = frozenset()
     actions: tuple[str, str] = ("NO ACTION", "NO ACTION")
+
+    @property
+    def body(self) -> exp.Expression:
+        return self.body_ast.resolve() if isinstance(self.body_ast, NodeRef) else self.body_ast
+
+    @property
+    def node(self) -> exp.Expression:
+        return self.constraint_ast.resolve() if isinstance(self.constraint_ast, NodeRef) else self.constraint_ast
 
     @property
     def signature(self) -> str:
@@ -148,12 +209,18 @@ class IndexState:
 
     name: QName
     table: QName | None
-    definition: exp.Create | None  # None for the index behind a PRIMARY KEY or UNIQUE constraint
+    definition_ast: Node | None  # a CREATE INDEX; None for the index behind a PRIMARY KEY or UNIQUE constraint
     dialect: str = "postgres"
     created_by: Statement | None = None
     columns: frozenset[str] = frozenset()
     unique: bool = False
     constraint: str | None = None
+
+    @property
+    def definition(self) -> exp.Create | None:
+        node = resolved(self.definition_ast)
+        assert node is None or isinstance(node, exp.Create)
+        return node
 
     @property
     def signature(self) -> str | None:
@@ -237,6 +304,10 @@ class IndexMap(dict[QName, IndexState]):
     def _forget(self, name: QName) -> None:
         self._by_table.get(self[name].table, set()).discard(name)
 
+    def __reduce__(self) -> tuple:
+        """Pickled as its entries (the cache of :mod:`codemod.cache`); the by-table sets are rebuilt."""
+        return (_index_map, (list(self.items()),))
+
     def of_table(self, table: QName) -> list[QName]:
         return sorted(self._by_table.get(table, ()))
 
@@ -244,6 +315,67 @@ class IndexMap(dict[QName, IndexState]):
         for name in self.of_table(old):
             index = self[name]
             self[name] = replace(index, table=new)
+
+
+def _index_map(items: list[tuple[QName, IndexState]]) -> IndexMap:
+    indexes = IndexMap()
+    for name, index in items:
+        indexes[name] = index
+    return indexes
+
+
+_MISSING = object()
+
+
+class RelationMap(dict[QName, RelationState]):
+    """Views, materialized views and sequences by name; the sequences a table owns are also
+    reachable by that table, so dropping a column must not scan every relation."""
+
+    def __init__(self, relations: dict[QName, RelationState] | None = None) -> None:
+        super().__init__()
+        self._owned: dict[QName, set[QName]] = {}
+        for name, relation in (relations or {}).items():
+            self[name] = relation
+
+    def __setitem__(self, name: QName, relation: RelationState) -> None:
+        if name in self:
+            self._forget(name)
+        super().__setitem__(name, relation)
+        if relation.owner is not None:
+            self._owned.setdefault(relation.owner[0], set()).add(name)
+
+    def __delitem__(self, name: QName) -> None:
+        self._forget(name)
+        super().__delitem__(name)
+
+    @overload  # type: ignore[override]
+    def pop(self, name: QName) -> RelationState: ...
+
+    @overload
+    def pop(self, name: QName, default: RelationState | None) -> RelationState | None: ...
+
+    def pop(self, name: QName, default: object = _MISSING) -> RelationState | None:
+        if name not in self:
+            if default is _MISSING:
+                raise KeyError(name)
+            return default  # type: ignore[return-value]
+        relation = self[name]
+        del self[name]
+        return relation
+
+    def _forget(self, name: QName) -> None:
+        owner = self[name].owner
+        if owner is not None:
+            self._owned.get(owner[0], set()).discard(name)
+
+    def __reduce__(self) -> tuple:
+        """Pickled as its entries (the cache of :mod:`codemod.cache`); the owner sets are rebuilt."""
+        return (RelationMap, (dict(self),))
+
+    def owned_by(self, table: QName) -> list[QName]:
+        """The relations (sequences) owned by a column of ``table`` (callers delete or replace them in
+        place, so the order does not matter)."""
+        return list(self._owned.get(table, ()))
 
 
 @dataclass
@@ -256,12 +388,20 @@ class SchemaState:
 
     schemas: set[str] = field(default_factory=lambda: {"public"})
     tables: dict[QName, TableState] = field(default_factory=dict)
-    relations: dict[QName, RelationState] = field(default_factory=dict)
+    relations: dict[QName, RelationState] = field(default_factory=RelationMap)  # a RelationMap
     types: dict[QName, TypeState] = field(default_factory=dict)
     indexes: IndexMap = field(default_factory=IndexMap)
     functions: dict[tuple[QName, tuple[str, ...]], FunctionState] = field(default_factory=dict)
     triggers: dict[tuple[QName, str], TriggerState] = field(default_factory=dict)
     extensions: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.relations, RelationMap):  # a copy made with dict(...)
+            self.relations = RelationMap(self.relations)
+
+    @property
+    def _relations(self) -> RelationMap:
+        return cast(RelationMap, self.relations)  # made one by __post_init__
 
     @property
     def views(self) -> set[QName]:
@@ -296,13 +436,13 @@ class SchemaState:
         for key in self.indexes.of_table(table.name):
             if column in self.indexes[key].columns:
                 del self.indexes[key]
-        for key in [key for key, relation in self.relations.items() if relation.owner == (table.name, column)]:
+        for key in [key for key in self._relations.owned_by(table.name) if self.relations[key].owner == (table.name, column)]:
             del self.relations[key]
 
     def _drop_dependents_of(self, relation: QName) -> None:
         for index_name in self.indexes.of_table(relation):
             del self.indexes[index_name]
-        for key in [key for key, owned in self.relations.items() if owned.owner is not None and owned.owner[0] == relation]:
+        for key in self._relations.owned_by(relation):
             del self.relations[key]
         for trigger in [key for key in self.triggers if key[0] == relation]:
             del self.triggers[trigger]
@@ -311,9 +451,9 @@ class SchemaState:
         table = self.tables.pop(old)
         self.tables[new] = replace(table, name=new)
         self.indexes.move_table(old, new)
-        for key, relation in list(self.relations.items()):
-            if relation.owner is not None and relation.owner[0] == old:
-                self.relations[key] = replace(relation, owner=(new, relation.owner[1]))
+        for key in self._relations.owned_by(old):
+            relation = self.relations[key]
+            self.relations[key] = replace(relation, owner=(new, relation.owner[1]))  # type: ignore[index]
         for trigger_key in [key for key in self.triggers if key[0] == old]:
             trigger = self.triggers.pop(trigger_key)
             self.triggers[(new, trigger_key[1])] = replace(trigger, table=new)

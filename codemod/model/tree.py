@@ -6,8 +6,10 @@ nothing reproduces every byte, and an edit touches only the bytes it names.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import accumulate
 from pathlib import Path
 from typing import Literal
 
@@ -16,9 +18,10 @@ from sqlglot.tokens import Token
 
 Order = Literal["locale", "bytes"]  # Prisma ≥ 6.6 (localeCompare) or older Prisma (bytes)
 ORDERS: tuple[Order, ...] = ("locale", "bytes")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     """Byte offsets [start, end) into a file's original bytes."""
 
@@ -36,7 +39,19 @@ class Span:
         return self.start < other.end and other.start < self.end
 
 
-@dataclass
+class Unparsed:
+    """The mark of a statement whose syntax tree is not built yet (see :attr:`Statement.expression`)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNPARSED"
+
+
+UNPARSED = Unparsed()
+
+
+@dataclass(slots=True)  # slots: a large tree has hundreds of thousands of them
 class Statement:
     """One SQL statement of a migration file, with its exact place in the file."""
 
@@ -45,10 +60,41 @@ class Statement:
     span: Span
     char_start: int
     char_end: int
-    tokens: list[Token]
-    expression: exp.Expression | None
+    _tokens: list[Token] | None  # None: let go after the parse (see ``tokens``)
+    _expression: exp.Expression | None | Unparsed  # UNPARSED: read from the cache, parsed on first use
     line: int
     col: int
+    keyword: str = ""  # the first token's text, upper-cased (COMMIT, END…): kept when the tokens are not
+
+    @property
+    def expression(self) -> exp.Expression | None:
+        """The statement's syntax tree (None: sqlglot could not parse it).
+
+        A statement restored from the analysis cache (:mod:`codemod.analysis.cache`) has none
+        until someone asks; it is then parsed from its tokens as the file was parsed when loaded.
+        """
+        if isinstance(self._expression, Unparsed):
+            self._expression = self.migration.parse_again(self)
+        return self._expression
+
+    @property
+    def tokens(self) -> list[Token]:
+        """The statement's tokens.
+
+        Tokens are most of a large tree's memory, and once a statement is parsed only a few readers
+        need them (opaque statements, rewrites, suppressions); so a parsed statement lets them go
+        and gets them back from its file on first use. The file is tokenized and split again the
+        way it was loaded, so these are the same tokens.
+        """
+        if self._tokens is None:
+            self.migration.restore_tokens()
+        assert self._tokens is not None
+        return self._tokens
+
+    @property
+    def has_tokens(self) -> bool:
+        """Whether the statement kept its tokens (asking for them is free then)."""
+        return self._tokens is not None
 
     @property
     def text(self) -> str:
@@ -60,7 +106,7 @@ class Statement:
         return self.expression is None or isinstance(self.expression, exp.Command)
 
 
-@dataclass
+@dataclass(slots=True)
 class Migration:
     """A migration folder and its ``migration.sql``, kept byte for byte."""
 
@@ -73,20 +119,47 @@ class Migration:
     newline: str
     statements: list[Statement] = field(default_factory=list)
     position: int = 0
-    _byte_offsets: list[int] | None = field(default=None, repr=False)
+    _non_ascii: tuple[list[int], list[int]] | None = field(default=None, repr=False)
     encoding: str = "utf-8"  # utf-16-le / utf-16-be (re-encode), or "invalid" (not text codemod can read)
     has_sql: bool = True  # False: a folder without migration.sql (Prisma stops with P3015)
     other_files: tuple[str, ...] = ()  # what such a folder holds instead (a migration.ts runner…)
     nul_offset: int | None = None  # first NUL character: PostgreSQL reads the script only up to it
+    # tokens of each statement again, as the file was split (see Statement.tokens)
+    token_source: Callable[[], list[list[Token]]] | None = field(default=None, repr=False, compare=False)
+    # a statement's syntax tree again from its tokens (statements restored from the cache)
+    parser: Callable[[list[Token], str], exp.Expression | None] | None = field(default=None, repr=False, compare=False)
+
+    def parse_again(self, statement: Statement) -> exp.Expression | None:
+        """Parse a statement the way :func:`codemod.analysis.tree.split_statements` parsed it."""
+        if self.parser is None:
+            raise ValueError(f"migration {self.name}: a statement without its syntax tree and no parser")
+        text = self.text if self.nul_offset is None else self.text.replace("\x00", " ")
+        return self.parser(statement.tokens, text)
+
+    def restore_tokens(self) -> None:
+        """Give every statement that let its tokens go the same tokens again."""
+        if self.token_source is None:
+            raise ValueError(f"migration {self.name}: statements without tokens and no way to get them again")
+        for statement, tokens in zip(self.statements, self.token_source(), strict=True):
+            if statement._tokens is None:
+                statement._tokens = tokens
 
     def byte_offset(self, char_offset: int) -> int:
         """Byte offset in ``raw`` of a character offset in ``text``."""
         prefix = 3 if self.bom else 0
-        if self._byte_offsets is None:
+        if self._non_ascii is None:
             if self.text.isascii():
                 return prefix + char_offset
-            self._byte_offsets = list(accumulate((len(c.encode("utf-8")) for c in self.text), initial=0))
-        return prefix + self._byte_offsets[char_offset]
+            # where each non-ASCII character is, and the extra bytes up to and including it
+            positions, extras, extra = [], [], 0
+            for match in _NON_ASCII.finditer(self.text):
+                positions.append(match.start())
+                extra += len(match.group().encode("utf-8")) - 1
+                extras.append(extra)
+            self._non_ascii = positions, extras
+        positions, extras = self._non_ascii
+        before = bisect_left(positions, char_offset)  # non-ASCII characters before the offset
+        return prefix + char_offset + (extras[before - 1] if before else 0)
 
 
 @dataclass
