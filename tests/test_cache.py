@@ -158,3 +158,21 @@ def test_check_keeps_its_cache_beside_the_migrations_and_never_inside(tmp_path: 
     assert inside.exit_code == 2 and inside.stderr.count("\n") == 1
     assert "must not be inside the migrations directory" in inside.stderr
     assert not (tree / "cache").exists()
+
+
+def test_the_history_many_runs_start_from_outlives_pruning(tmp_path: Path) -> None:
+    """Editing the newest migration again and again writes an entry each time; the entry of the
+    history before it is the one every run restores, and pruning keeps it."""
+    from codemod.analysis.cache import KEEP
+
+    tree = _copy_tree(next(case.before for case in CASES if case.name == "seed-story"), tmp_path)
+    cache = tmp_path / "cache"
+    analyse(tree, cache=CacheChoice(cache))
+    count = len(list_tree(tree).folders)
+    newest = tree / "29991231000000_newest"
+    newest.mkdir()
+    for edit in range(KEEP + 3):
+        (newest / "migration.sql").write_text(f'CREATE TABLE "Edited{edit}" (id int);\n')
+        run = analyse(tree, cache=CacheChoice(cache))
+        assert run.cache is not None and (run.cache.reused, run.cache.replayed) == (count, 1)
+    assert len([path for path in cache.iterdir() if path.name.endswith(SUFFIX)]) == KEEP

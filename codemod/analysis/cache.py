@@ -35,7 +35,6 @@ from typing import Any
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
-import transforms
 from codemod.analysis.replay import Replay, replay_onwards
 from codemod.analysis.tree import Listing, decoded_migration, migration_from, read_folder, reparse_lazily, tree_of
 from codemod.errors import CodemodError
@@ -125,18 +124,19 @@ def _code_fingerprint() -> str:
     checkout, whatever the version number says.
     """
     if not _fingerprint:
+        from importlib.util import find_spec
+
         import sqlglot
 
-        import codemod
-
         parts = [sys.version, getattr(sqlglot, "__version__", "?")]
-        for package in (codemod, transforms):
-            base = Path(package.__file__ or "").parent
-            for folder, _subfolders, files in sorted(os.walk(base)):
-                for name in sorted(files):
-                    if name.endswith(".py"):
-                        stat = os.stat(os.path.join(folder, name))
-                        parts.append(f"{os.path.relpath(os.path.join(folder, name), base)}:{stat.st_size}:{stat.st_mtime_ns}")
+        for package in ("codemod", "transforms"):  # found, not imported: the analysis does not reach for the rules
+            spec = find_spec(package)
+            for base in (spec.submodule_search_locations or []) if spec is not None else []:
+                for folder, _subfolders, files in sorted(os.walk(base)):
+                    for name in sorted(files):
+                        if name.endswith(".py"):
+                            stat = os.stat(os.path.join(folder, name))
+                            parts.append(f"{package}/{os.path.relpath(os.path.join(folder, name), base)}:{stat.st_size}:{stat.st_mtime_ns}")
         _fingerprint.append(hashlib.sha256("\n".join(parts).encode()).hexdigest())
     return _fingerprint[0]
 
@@ -152,10 +152,19 @@ def _longest_entry(directory: Path, listing: Listing, keys: list[str]) -> tuple[
     for length in range(len(keys), 0, -1):
         if keys[length - 1] not in present:
             continue
-        entry = _read_entry(directory / f"{keys[length - 1]}{SUFFIX}")
+        path = directory / f"{keys[length - 1]}{SUFFIX}"
+        entry = _read_entry(path)
         if entry is not None and entry.get("names") == [folder.name for folder in listing.folders[:length]]:
+            _touch(path)  # pruning keeps the entries in use: a history that many runs start from stays
             return entry["migrations"], entry["carried"]
     return None
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)
+    except OSError:
+        pass
 
 
 def _read_entry(path: Path) -> dict[str, Any] | None:
