@@ -171,10 +171,10 @@ def main() -> None:
     millions of live objects to free next to nothing (``check`` on 50,000 migrations: ~80,000
     unreachable objects of ~30 million allocated). Reference counting still frees the rest.
     """
-    gc.disable()
     from codemod import interrupt
 
     interrupt.install()
+    gc.disable()
     try:
         _recover(sys.argv[1:])
         build_app()()

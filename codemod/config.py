@@ -39,6 +39,8 @@ KEYS: dict[str, Key] = {
         Key("unsafe-fixes", bool, False, help="also apply unsafe fixes"),
         Key("keep-order", bool, False, help="never re-sequence: guard and re-run instead"),
         Key("idempotent", bool, False, help="make every statement of a rewritten migration safe to run twice"),
+        Key("cache", bool, True, help="check keeps an analysis cache (CODEMOD_NO_CACHE=1 turns it off)"),
+        Key("cache-dir", str, None, help="where the analysis cache lives (default .codemod-cache beside the migrations; CODEMOD_CACHE_DIR)"),
     )
 }
 

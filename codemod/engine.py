@@ -14,19 +14,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from sqlglot.dialects.dialect import Dialect
 
 import transforms
 from codemod.analysis.discover import Order
 from codemod.analysis.replay import Replay, replay_tree
-from codemod.analysis.tree import load_tree
+from codemod.analysis.tree import list_tree, load_tree
 from codemod.context import Context
 from codemod.errors import CodemodError
 from codemod.model import SEVERITY_RANK, Finding, MigrationTree
 from codemod.plan import Plan
 from codemod.progress import Progress
 from codemod.suppress import Suppressions
+
+if TYPE_CHECKING:
+    from codemod.analysis.cache import CacheOutcome
 
 SQL_FIXES_DIALECTS = {"postgres"}
 
@@ -58,6 +62,7 @@ class Analysis:
     findings: list[Finding]
     fixes: list[Finding] = field(default_factory=list)  # the findings whose fixes apply, in order
     options: AnalyseOptions = field(default_factory=AnalyseOptions)
+    cache: CacheOutcome | None = None  # what the analysis cache did (None: not used)
 
     @property
     def statement_count(self) -> int:
@@ -80,19 +85,41 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
-def analyse(path: Path | str, options: AnalyseOptions | None = None, progress: Progress | None = None) -> Analysis:
-    """Load, replay and run the selected rules; findings come in tree order."""
+def analyse(
+    path: Path | str, options: AnalyseOptions | None = None, progress: Progress | None = None, cache: CacheChoice | None = None,
+) -> Analysis:
+    """Load, replay and run the selected rules; findings come in tree order.
+
+    With ``cache`` (see :mod:`codemod.analysis.cache`), an unchanged history is restored instead
+    of replayed; the findings are the same.
+    """
     options = options or AnalyseOptions()
     with _fewer_collections():
         options.selected()  # unknown codes are bad input before any file is read
-        tree = load_tree(Path(path), options.order, progress)
-        return analyse_tree(tree, options)
+        if cache is None:
+            return analyse_tree(load_tree(Path(path), options.order, progress), options)
+        from codemod.analysis.cache import cache_directory, load_with_cache
+
+        listing = list_tree(Path(path), options.order)
+        directory = cache_directory(listing.migrations_dir, cache.directory)
+        tree, replay, outcome = load_with_cache(listing, directory, progress)
+        analysis = analyse_tree(tree, options, replay)
+        analysis.cache = outcome
+        return analysis
 
 
-def analyse_tree(tree: MigrationTree, options: AnalyseOptions) -> Analysis:
+@dataclass
+class CacheChoice:
+    """Use the analysis cache; ``directory`` None: ``.codemod-cache`` beside the migrations."""
+
+    directory: Path | None = None
+
+
+def analyse_tree(tree: MigrationTree, options: AnalyseOptions, replay: Replay | None = None) -> Analysis:
     """Analyse a tree already in memory (the fixpoint replays rewritten trees this way)."""
     modules = options.selected()
-    replay = replay_tree(tree, Dialect.get_or_raise(tree.dialect))
+    if replay is None:
+        replay = replay_tree(tree, Dialect.get_or_raise(tree.dialect))
     context = Context(tree, replay, idempotent=options.idempotent, keep_order=options.keep_order, unsafe_fixes=options.unsafe_fixes)
     suppressions = Suppressions(tree)
     findings: list[Finding] = []

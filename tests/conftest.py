@@ -22,11 +22,31 @@ def shared_dir() -> Path | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """The Prisma engine's location, and where ``check``'s analysis cache goes during the tests.
+
+    The suite runs with the cache on (in one temporary directory, never beside the golden or
+    corpus trees) unless ``CODEMOD_NO_CACHE=1`` is set: it passes both ways.
+    """
+    import tempfile
+
     from tests.needs import find_prisma_oracle
+
+    if not os.environ.get("CODEMOD_CACHE_DIR"):
+        os.environ["CODEMOD_CACHE_DIR"] = _TEST_CACHE[0] = tempfile.mkdtemp(prefix="codemod-test-cache-")
 
     found = find_prisma_oracle()
     if found is not None:
         os.environ["CODEMOD_PRISMA_ORACLE_DIR"] = str(found)
+
+
+_TEST_CACHE = [""]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _TEST_CACHE[0]:
+        import shutil
+
+        shutil.rmtree(_TEST_CACHE[0], ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:

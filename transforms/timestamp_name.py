@@ -92,8 +92,9 @@ def find(context: Context) -> list[Finding]:
 def _real_timestamp(name: str) -> bool:
     if not CONVENTION.match(name):
         return False
-    try:
-        datetime.strptime(name[:14], "%Y%m%d%H%M%S")
+    digits = name[:14]
+    try:  # datetime's constructor checks the same fields as strptime, at a tenth of its cost
+        datetime(int(digits[:4]), int(digits[4:6]), int(digits[6:8]), int(digits[8:10]), int(digits[10:12]), int(digits[12:14]))
     except ValueError:
         return False
     return True

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import os
+import stat
 from pathlib import Path
 
 from codemod.errors import CodemodError
@@ -25,13 +27,28 @@ _ABSENT = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # what Path.e
 
 
 def read_if_present(path: Path) -> bytes | None:
-    """The file's bytes, or None where ``path.exists()`` would be False (one system call, not two)."""
+    """The file's bytes, or None where ``path.exists()`` would be False (no separate exists call).
+
+    Opened without blocking and checked to be a regular file first: a FIFO named
+    ``migration.sql`` would otherwise wait forever for a writer.
+    """
     try:
-        return path.read_bytes()
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
         if error.errno in _ABSENT:
             return None
         raise CodemodError(f"cannot read: {error.strerror}", path) from error
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            if stat.S_ISDIR(os.fstat(handle).st_mode):
+                raise CodemodError("cannot read: Is a directory", path)
+            raise CodemodError("not a regular file", path)
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return stream.read()
+    except OSError as error:
+        raise CodemodError(f"cannot read: {error.strerror}", path) from error
+    finally:
+        os.close(handle)
 
 
 def sniff_encoding(raw: bytes) -> str:

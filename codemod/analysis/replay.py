@@ -17,7 +17,7 @@ whether that existed at that point, who else created it, and where PostgreSQL wo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -28,7 +28,7 @@ from codemod.analysis.conditions import decide
 from codemod.analysis.parse import parse_statement
 from codemod.analysis.statements import StatementHandlers
 from codemod.model.schema import EXTENSION_TYPES, IndexMap, SchemaObject, SchemaState
-from codemod.model.tree import MigrationTree, Statement
+from codemod.model.tree import Migration, MigrationTree, Statement
 from codemod.names import QName
 
 RequirementKind = Literal["table", "type", "column", "constraint", "index", "function", "trigger", "label", "schema", "relation"]
@@ -175,7 +175,25 @@ class Replay:
 
 
 def replay_tree(tree: MigrationTree, dialect: Dialect) -> Replay:
-    return _Replayer(dialect).run(tree)
+    return _Replayer(dialect).run(tree.migrations)
+
+
+# What a replay carries from one migration to the next: enough to go on from there (the cache).
+CARRIED = ("state", "reports", "creation_log", "opaque", "long_names", "session_path")
+
+
+def replay_onwards(migrations: list[Migration], dialect: Dialect, carried: dict[str, Any] | None) -> tuple[Replay, dict[str, Any]]:
+    """Replay ``migrations`` after the point ``carried`` describes (None: from an empty database).
+
+    Returns the replay of everything so far and what to carry on from its end. The analysis
+    cache (:mod:`codemod.analysis.cache`) stores the carried values of an unchanged history, so
+    a run replays only the migrations after it; the result is the replay a cold run makes.
+    """
+    replayer = _Replayer(dialect)
+    for name, value in (carried or {}).items():
+        setattr(replayer, name, value)
+    replay = replayer.run(migrations)
+    return replay, {name: getattr(replayer, name) for name in CARRIED}
 
 
 class _Replayer(StatementHandlers):
@@ -196,8 +214,8 @@ class _Replayer(StatementHandlers):
         self.labels_added_here: dict[tuple[QName, str], Statement] = {}  # enum labels this migration adds
 
     # ── driving ──────────────────────────────────────────────────────────────────────────
-    def run(self, tree: MigrationTree) -> Replay:
-        for migration in tree.migrations:
+    def run(self, migrations: list[Migration]) -> Replay:
+        for migration in migrations:
             self.statements_in_migration = len(migration.statements)
             self.labels_added_here = {}
             self.path = self.session_path  # SET LOCAL ends with the migration's transaction

@@ -734,16 +734,16 @@ class StatementHandlers:
             views = self.state.views_on(table.name, name)
             self._views_in_the_way(views, "0A000", "cannot alter type of a column used by a view or rule",
                                    f"{', '.join(str(v.name) for v in views)} uses column \"{name}\"")
-            changes["type_node"] = data_type
+            changes["type_ast"] = data_type
             changes["type_ref"] = self.resolved(user_type(data_type))
             if changes["type_ref"] is not None:
                 self.require("type", changes["type_ref"])  # type: ignore[arg-type]
         if "default" in action.args and action.args.get("default") is not None:
-            changes["default_node"] = action.args["default"]
+            changes["default_ast"] = action.args["default"]
             if column.type_ref is not None:
                 self._new_label_in_use(column.type_ref, action.args["default"])
         if action.args.get("drop") and action.args.get("allow_null") is None and "default" not in action.args:
-            changes["default_node"] = None
+            changes["default_ast"] = None
         if action.args.get("allow_null") is not None:
             changes["not_null"] = not action.args["allow_null"]
         if changes:

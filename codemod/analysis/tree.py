@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -26,39 +27,74 @@ from codemod.model import Migration, MigrationTree, Span, Statement
 from codemod.progress import Progress
 
 
-def load_tree(path: Path, order: Order = "locale", progress: Progress | None = None) -> MigrationTree:
+@dataclass
+class Listing:
+    """A migrations directory before its files are read: where, which provider, which folders in order."""
+
+    migrations_dir: Path
+    provider: str
+    dialect_name: str
+    order: Order
+    folders: list[Path]
+    strays: list[Path]
+
+    @property
+    def dialect(self) -> Dialect:
+        return Dialect.get_or_raise(self.dialect_name)
+
+
+def list_tree(path: Path, order: Order = "locale") -> Listing:
     migrations_dir = find_migrations_dir(path)
     provider = read_provider(migrations_dir)
-    dialect_name = PROVIDER_DIALECTS[provider]
-    dialect = Dialect.get_or_raise(dialect_name)
     folders, strays = list_migration_folders(migrations_dir)
     if not folders:
         raise CodemodError("no migration folders in this directory", migrations_dir)
     by_name = {folder.name: folder for folder in folders}
+    ordered = [by_name[name] for name in sort_names(list(by_name), order)]
+    return Listing(migrations_dir, provider, PROVIDER_DIALECTS[provider], order, ordered, strays)
+
+
+def load_tree(path: Path, order: Order = "locale", progress: Progress | None = None) -> MigrationTree:
+    listing = list_tree(path, order)
+    dialect = listing.dialect
     migrations = []
-    for position, name in enumerate(sort_names(list(by_name), order)):
-        migration = load_migration(by_name[name], dialect)
+    for position, folder in enumerate(listing.folders):
+        migration = load_migration(folder, dialect)
         migration.position = position
         migrations.append(migration)
         if progress is not None:
-            progress(position + 1, len(by_name))
-    return MigrationTree(migrations_dir, provider, dialect_name, order, migrations, strays)
+            progress(position + 1, len(listing.folders))
+    return tree_of(listing, migrations)
+
+
+def tree_of(listing: Listing, migrations: list[Migration]) -> MigrationTree:
+    return MigrationTree(listing.migrations_dir, listing.provider, listing.dialect_name, listing.order, migrations, listing.strays)
+
+
+def read_folder(folder: Path) -> tuple[bytes | None, tuple[str, ...]]:
+    """A folder's ``migration.sql`` bytes, or None and what the folder holds instead."""
+    raw = read_if_present(folder / MIGRATION_FILE)
+    if raw is not None:
+        return raw, ()
+    try:
+        return None, tuple(sorted(entry.name for entry in folder.iterdir()))
+    except OSError as error:
+        raise CodemodError(f"cannot list directory: {error.strerror}", folder) from error
 
 
 def load_migration(folder: Path, dialect: Dialect) -> Migration:
-    sql_path = folder / MIGRATION_FILE
-    raw = read_if_present(sql_path)
+    raw, other_files = read_folder(folder)
+    return migration_from(folder, raw, other_files, dialect)
+
+
+def migration_from(folder: Path, raw: bytes | None, other_files: tuple[str, ...], dialect: Dialect) -> Migration:
     if raw is None:  # Prisma stops with P3015: a finding, not bad input
-        try:
-            entries = tuple(sorted(entry.name for entry in folder.iterdir()))
-        except OSError as error:
-            raise CodemodError(f"cannot list directory: {error.strerror}", folder) from error
-        return Migration(folder.name, folder, sql_path, b"", "", False, "\n", has_sql=False, other_files=entries)
-    return read_migration(folder, raw, dialect, sql_path)
+        return Migration(folder.name, folder, folder / MIGRATION_FILE, b"", "", False, "\n", has_sql=False, other_files=other_files)
+    return read_migration(folder, raw, dialect)
 
 
-def read_migration(folder: Path, raw: bytes, dialect: Dialect, sql_path: Path | None = None) -> Migration:
-    """A migration from its bytes (read from disk, or rewritten in memory by the fixpoint)."""
+def decoded_migration(folder: Path, raw: bytes, sql_path: Path | None = None) -> Migration:
+    """A migration's text from its bytes, not yet split into statements."""
     sql_path = sql_path or folder / MIGRATION_FILE
     encoding = sniff_encoding(raw)
     text, bom = "", False
@@ -69,12 +105,25 @@ def read_migration(folder: Path, raw: bytes, dialect: Dialect, sql_path: Path | 
         if not text:
             encoding = "invalid"
     migration = Migration(folder.name, folder, sql_path, raw, text, bom, detect_newline(text), encoding=encoding)
-    if encoding == "invalid":
-        return migration
-    nul = text.find("\x00")
-    migration.nul_offset = nul if nul != -1 else None
-    migration.statements = split_statements(migration, dialect)
+    if encoding != "invalid":
+        nul = text.find("\x00")
+        migration.nul_offset = nul if nul != -1 else None
     return migration
+
+
+def read_migration(folder: Path, raw: bytes, dialect: Dialect, sql_path: Path | None = None) -> Migration:
+    """A migration from its bytes (read from disk, or rewritten in memory by the fixpoint)."""
+    migration = decoded_migration(folder, raw, sql_path)
+    if migration.encoding != "invalid":
+        migration.statements = split_statements(migration, dialect)
+    return migration
+
+
+def reparse_lazily(migration: Migration, dialect: Dialect) -> None:
+    """Let a migration's statements get their tokens and syntax trees back on first use."""
+    text = migration.text if migration.nul_offset is None else migration.text.replace("\x00", " ")
+    migration.token_source = partial(_statement_tokens, migration, dialect, text)
+    migration.parser = partial(parse_statement, dialect)
 
 
 def split_statements(migration: Migration, dialect: Dialect) -> list[Statement]:
@@ -94,7 +143,7 @@ def split_statements(migration: Migration, dialect: Dialect) -> list[Statement]:
             raw.tokens if _replay_reads_tokens(expression) else None,
             expression, line, start - text.rfind("\n", 0, start), raw.tokens[0].text.upper(),
         ))
-    migration.token_source = partial(_statement_tokens, migration, dialect, text)
+    reparse_lazily(migration, dialect)
     return statements
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -45,6 +46,8 @@ def check(
     unsafe_fixes: UnsafeFixesOpt = None,
     keep_order: KeepOrderOpt = None,
     idempotent: IdempotentOpt = None,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", metavar="DIR", help="Where the analysis cache lives (default: .codemod-cache beside the migrations directory, never inside it).", show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the analysis cache.")] = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Report what will fail: each finding with its source line, a help line and its docs. Exit 1 on any error."""
@@ -55,8 +58,9 @@ def check(
     settings = settings_from(
         path, order, select, ignore, format=output_format.value if output_format else None,
         unsafe_fixes=unsafe_fixes, keep_order=keep_order, idempotent=idempotent,
+        cache_dir=str(cache_dir) if cache_dir is not None else None, cache=False if no_cache else None,
     )
-    analysis = analyse_with(settings, verbose)
+    analysis = analyse_with(settings, verbose, use_cache=True)
     findings = analysis.findings
     if since is not None:
         from codemod.gitchanges import changed_migrations

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
 
 from codemod.commands.common import OrderOption, fail
 from codemod.config import Settings, load_settings
-from codemod.engine import AnalyseOptions, Analysis, analyse
+from codemod.engine import AnalyseOptions, Analysis, CacheChoice, analyse
 from codemod.errors import CodemodError
 
 
@@ -26,6 +27,9 @@ def settings_from(
         settings = load_settings()
     except CodemodError as error:
         fail(error)
+    if os.environ.get("CODEMOD_NO_CACHE", "") not in ("", "0"):
+        settings.override("cache", False, "environment (CODEMOD_NO_CACHE)")
+    settings.override("cache-dir", os.environ.get("CODEMOD_CACHE_DIR") or None, "environment (CODEMOD_CACHE_DIR)")
     settings.override("path", str(path) if path is not None else None)
     settings.override("order", order.value if order is not None else None)
     settings.override("select", codes(select))
@@ -47,7 +51,8 @@ def _read_again_after_a_writer(error: CodemodError, settings: Settings, options:
         fail(again)
 
 
-def analyse_with(settings: Settings, verbose: bool) -> Analysis:
+def analyse_with(settings: Settings, verbose: bool, use_cache: bool = False) -> Analysis:
+    """Analyse the tree the settings name; with ``use_cache``, through the analysis cache if it is on."""
     from codemod.progress import progress_reporter
 
     select = settings.get("select")
@@ -59,13 +64,19 @@ def analyse_with(settings: Settings, verbose: bool) -> Analysis:
         keep_order=bool(settings.get("keep-order")),
         idempotent=bool(settings.get("idempotent")),
     )
+    cache = None
+    if use_cache and settings.get("cache"):
+        chosen = settings.get("cache-dir")
+        cache = CacheChoice(Path(chosen) if chosen else None)
     try:
         with progress_reporter() as progress:
-            analysis = analyse(Path(settings.get("path")), options, progress=progress)
+            analysis = analyse(Path(settings.get("path")), options, progress=progress, cache=cache)
     except CodemodError as error:
         analysis = _read_again_after_a_writer(error, settings, options)
     if verbose:
-        from codemod.reporting.text import verbose_stats
+        from codemod.reporting.text import verbose_cache, verbose_stats
 
         typer.echo(verbose_stats(analysis.statement_count, analysis.replay.opaque_statements), err=True)
+        if analysis.cache is not None:
+            typer.echo(verbose_cache(analysis.cache), err=True)
     return analysis

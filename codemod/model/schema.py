@@ -22,18 +22,70 @@ def render(node: exp.Expression | None, dialect: str) -> str:
     return node.sql(dialect) if node is not None else ""
 
 
+class NodeRef:
+    """A node of a statement's syntax tree, named by its path from the statement's root.
+
+    The analysis cache (:mod:`codemod.analysis.cache`) stores these instead of the nodes the
+    schema state holds: syntax trees cost more to load than to parse, and a warm run asks for
+    few of them. The statement is parsed again, from its own tokens, when a node is asked for.
+    """
+
+    __slots__ = ("statement", "path", "_node")
+
+    def __init__(self, statement: Statement, path: tuple[tuple[str, int | None], ...]) -> None:
+        self.statement = statement
+        self.path = path
+        self._node: exp.Expression | None = None
+
+    def resolve(self) -> exp.Expression:
+        if self._node is None:
+            node = self.statement.expression
+            if node is None:
+                raise ValueError(f"{self.statement.migration.name}: a cached node of a statement that no longer parses")
+            for key, index in self.path:
+                child = node.args[key]
+                node = child[index] if index is not None else child
+            self._node = node
+        return self._node
+
+    def __eq__(self, other: object) -> bool:
+        return self.resolve() == (other.resolve() if isinstance(other, NodeRef) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.resolve())
+
+
+Node = exp.Expression | NodeRef  # what the state stores: a node, or (from the cache) where to find it
+
+
+def resolved(node: Node | None) -> exp.Expression | None:
+    return node.resolve() if isinstance(node, NodeRef) else node
+
+
 @dataclass(frozen=True)
 class ColumnDef:
     """A column as declared; its SQL forms are rendered on demand (for comparisons and rewrites)."""
 
     name: str
-    type_node: exp.Expression | None
+    type_ast: Node | None
     not_null: bool
-    default_node: exp.Expression | None
-    node: exp.Expression | None
+    default_ast: Node | None
+    column_ast: Node | None
     dialect: str
     type_ref: QName | None = None
     created_by: Statement | None = None
+
+    @property
+    def type_node(self) -> exp.Expression | None:
+        return resolved(self.type_ast)
+
+    @property
+    def default_node(self) -> exp.Expression | None:
+        return resolved(self.default_ast)
+
+    @property
+    def node(self) -> exp.Expression | None:
+        return resolved(self.column_ast)
 
     @property
     def type_sql(self) -> str:
@@ -41,7 +93,7 @@ class ColumnDef:
 
     @property
     def default_sql(self) -> str | None:
-        return render(self.default_node, self.dialect) if self.default_node is not None else None
+        return render(self.default_node, self.dialect) if self.default_ast is not None else None
 
     @property
     def sql(self) -> str:
@@ -69,14 +121,22 @@ class ConstraintDef:
 
     name: str | None
     kind: str
-    body: exp.Expression
-    node: exp.Expression
+    body_ast: Node
+    constraint_ast: Node
     dialect: str
     references: QName | None = None
     columns: frozenset[str] = frozenset()
     created_by: Statement | None = None
     ref_columns: frozenset[str] = frozenset()
     actions: tuple[str, str] = ("NO ACTION", "NO ACTION")
+
+    @property
+    def body(self) -> exp.Expression:
+        return self.body_ast.resolve() if isinstance(self.body_ast, NodeRef) else self.body_ast
+
+    @property
+    def node(self) -> exp.Expression:
+        return self.constraint_ast.resolve() if isinstance(self.constraint_ast, NodeRef) else self.constraint_ast
 
     @property
     def signature(self) -> str:
@@ -149,12 +209,18 @@ class IndexState:
 
     name: QName
     table: QName | None
-    definition: exp.Create | None  # None for the index behind a PRIMARY KEY or UNIQUE constraint
+    definition_ast: Node | None  # a CREATE INDEX; None for the index behind a PRIMARY KEY or UNIQUE constraint
     dialect: str = "postgres"
     created_by: Statement | None = None
     columns: frozenset[str] = frozenset()
     unique: bool = False
     constraint: str | None = None
+
+    @property
+    def definition(self) -> exp.Create | None:
+        node = resolved(self.definition_ast)
+        assert node is None or isinstance(node, exp.Create)
+        return node
 
     @property
     def signature(self) -> str | None:
@@ -238,6 +304,10 @@ class IndexMap(dict[QName, IndexState]):
     def _forget(self, name: QName) -> None:
         self._by_table.get(self[name].table, set()).discard(name)
 
+    def __reduce__(self) -> tuple:
+        """Pickled as its entries (the cache of :mod:`codemod.cache`); the by-table sets are rebuilt."""
+        return (_index_map, (list(self.items()),))
+
     def of_table(self, table: QName) -> list[QName]:
         return sorted(self._by_table.get(table, ()))
 
@@ -245,6 +315,13 @@ class IndexMap(dict[QName, IndexState]):
         for name in self.of_table(old):
             index = self[name]
             self[name] = replace(index, table=new)
+
+
+def _index_map(items: list[tuple[QName, IndexState]]) -> IndexMap:
+    indexes = IndexMap()
+    for name, index in items:
+        indexes[name] = index
+    return indexes
 
 
 _MISSING = object()
@@ -302,6 +379,10 @@ class RelationMap(dict[QName, RelationState]):
             self._owned.get(relation.owner[0], set()).discard(name)
         for table in relation.reads:
             self._readers.get(table, set()).discard(name)
+
+    def __reduce__(self) -> tuple:
+        """Pickled as its entries (the cache of :mod:`codemod.cache`); the owner sets are rebuilt."""
+        return (RelationMap, (dict(self),))
 
     def owned_by(self, table: QName) -> list[QName]:
         """The relations (sequences) owned by a column of ``table`` (callers delete or replace them in

@@ -39,6 +39,18 @@ class Span:
         return self.start < other.end and other.start < self.end
 
 
+class Unparsed:
+    """The mark of a statement whose syntax tree is not built yet (see :attr:`Statement.expression`)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNPARSED"
+
+
+UNPARSED = Unparsed()
+
+
 @dataclass(slots=True)  # slots: a large tree has hundreds of thousands of them
 class Statement:
     """One SQL statement of a migration file, with its exact place in the file."""
@@ -49,10 +61,21 @@ class Statement:
     char_start: int
     char_end: int
     _tokens: list[Token] | None  # None: let go after the parse (see ``tokens``)
-    expression: exp.Expression | None
+    _expression: exp.Expression | None | Unparsed  # UNPARSED: read from the cache, parsed on first use
     line: int
     col: int
     keyword: str = ""  # the first token's text, upper-cased (COMMIT, END…): kept when the tokens are not
+
+    @property
+    def expression(self) -> exp.Expression | None:
+        """The statement's syntax tree (None: sqlglot could not parse it).
+
+        A statement restored from the analysis cache (:mod:`codemod.analysis.cache`) has none
+        until someone asks; it is then parsed from its tokens as the file was parsed when loaded.
+        """
+        if isinstance(self._expression, Unparsed):
+            self._expression = self.migration.parse_again(self)
+        return self._expression
 
     @property
     def tokens(self) -> list[Token]:
@@ -103,6 +126,15 @@ class Migration:
     nul_offset: int | None = None  # first NUL character: PostgreSQL reads the script only up to it
     # tokens of each statement again, as the file was split (see Statement.tokens)
     token_source: Callable[[], list[list[Token]]] | None = field(default=None, repr=False, compare=False)
+    # a statement's syntax tree again from its tokens (statements restored from the cache)
+    parser: Callable[[list[Token], str], exp.Expression | None] | None = field(default=None, repr=False, compare=False)
+
+    def parse_again(self, statement: Statement) -> exp.Expression | None:
+        """Parse a statement the way :func:`codemod.analysis.tree.split_statements` parsed it."""
+        if self.parser is None:
+            raise ValueError(f"migration {self.name}: a statement without its syntax tree and no parser")
+        text = self.text if self.nul_offset is None else self.text.replace("\x00", " ")
+        return self.parser(statement.tokens, text)
 
     def restore_tokens(self) -> None:
         """Give every statement that let its tokens go the same tokens again."""

@@ -14,9 +14,13 @@ holds never reaches the terminal raw.
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 from codemod.display import escape, shown_path
 from codemod.model import Finding, Migration, MigrationTree, tally
+
+if TYPE_CHECKING:
+    from codemod.analysis.cache import CacheOutcome
 
 MAX_SOURCE_WIDTH = 160  # a longer source line shows a window around the caret
 MAX_UNDERLINE = 60  # the start of a long statement is underlined, and its label stays in sight
@@ -200,3 +204,10 @@ def verbose_stats(total: int, opaque: int) -> str:
         f"{total} statements replayed; {opaque} kept opaque (sqlglot could not model them; "
         f"the replay read the ones it needs from their tokens)"
     )
+
+
+def verbose_cache(outcome: CacheOutcome) -> str:
+    """What the analysis cache did, for ``--verbose``."""
+    where = shown_path(outcome.directory) if outcome.directory is not None else "nowhere"
+    stored = "; stored the replay of this tree" if outcome.written else ""
+    return f"cache: {outcome.reused} migrations restored, {outcome.replayed} replayed ({where}){stored}"
