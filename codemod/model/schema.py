@@ -305,7 +305,7 @@ class IndexMap(dict[QName, IndexState]):
         self._by_table.get(self[name].table, set()).discard(name)
 
     def __reduce__(self) -> tuple:
-        """Pickled as its entries (the cache of :mod:`codemod.cache`); the by-table sets are rebuilt."""
+        """Pickled as its entries (the cache of :mod:`codemod.analysis.cache`); the by-table sets are rebuilt."""
         return (_index_map, (list(self.items()),))
 
     def of_table(self, table: QName) -> list[QName]:
@@ -381,7 +381,7 @@ class RelationMap(dict[QName, RelationState]):
             self._readers.get(table, set()).discard(name)
 
     def __reduce__(self) -> tuple:
-        """Pickled as its entries (the cache of :mod:`codemod.cache`); the owner sets are rebuilt."""
+        """Pickled as its entries (the cache of :mod:`codemod.analysis.cache`); the owner sets are rebuilt."""
         return (RelationMap, (dict(self),))
 
     def owned_by(self, table: QName) -> list[QName]:
