@@ -3,7 +3,8 @@
 ``diff_snapshots(a, b)`` lists every difference, one line each, prefixed ``-`` (only in a),
 ``+`` (only in b) or ``~`` (in both, different). ``missing_objects(intended, actual)`` lists
 the tables, columns, enum types and values, indexes and constraints (foreign keys included)
-of ``intended`` that ``actual`` lacks, by name; differences of definition are not "missing".
+of ``intended`` that ``actual`` lacks, by name; differences of definition are not "missing", and
+a constraint of the same kind and definition on the same table under a new name is not either.
 """
 
 from __future__ import annotations
@@ -54,9 +55,22 @@ def missing_objects(intended: Snapshot, actual: Snapshot) -> list[MissingObject]
     for table, constraints in sorted(intended.constraints.items()):
         present = actual.constraints.get(table, {})
         for name, constraint in sorted(constraints.items()):
-            if name not in present:
+            if name not in present and not _renamed(name, constraint, constraints, present):
                 missing.append(MissingObject(constraint.kind, f"{table}.{name}"))
     return missing
+
+
+def _renamed(name: str, constraint: Constraint, intended: Mapping[str, Constraint], present: Mapping[str, Constraint]) -> bool:
+    """The same constraint (kind and definition) on the same table under a name the intent does not use.
+
+    A renamed table keeps its constraints' names, so re-creating the table under the old name
+    needs them: the repair renames the old ones (``ALTER INDEX … RENAME``), and the constraint is
+    still there.
+    """
+    return any(
+        other_name not in intended and other.kind == constraint.kind and other.definition == constraint.definition
+        for other_name, other in present.items()
+    )
 
 
 def _diff_named(
