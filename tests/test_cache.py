@@ -67,7 +67,9 @@ def _assert_warm_equals_cold(source: Path, work: Path, held: int, options=None) 
     warm = _held_back_then_warm(tree, work / "cache", held, options)
     assert warm.cache is not None and warm.cache.reused == count - held and warm.cache.replayed == held
     assert _output(warm, tree) == _output(cold, tree)
-    again = analyse(tree, options, cache=CacheChoice(work / "cache"))
+    whole = analyse(tree, options, cache=CacheChoice(work / "whole"))  # cold: stores the whole tree
+    assert whole.cache is not None and whole.cache.written and _output(whole, tree) == _output(cold, tree)
+    again = analyse(tree, options, cache=CacheChoice(work / "whole"))
     assert again.cache is not None and again.cache.reused == count and again.cache.replayed == 0
     assert _output(again, tree) == _output(cold, tree)
 
@@ -101,7 +103,7 @@ def test_an_edited_migration_in_the_history_is_replayed_again(tmp_path: Path) ->
     second = sorted(path for path in tree.iterdir() if path.is_dir())[1]
     (second / "migration.sql").write_text((second / "migration.sql").read_text() + "\nCREATE TABLE \"Late\" (id int);\n")
     warm = analyse(tree, cache=CacheChoice(cache))
-    assert warm.cache is not None and warm.cache.reused < len(warm.tree.migrations) and warm.cache.written
+    assert warm.cache is not None and warm.cache.reused < len(warm.tree.migrations)
     assert _output(warm, tree) == _output(analyse(tree), tree)
 
 
@@ -161,18 +163,40 @@ def test_check_keeps_its_cache_beside_the_migrations_and_never_inside(tmp_path: 
 
 
 def test_the_history_many_runs_start_from_outlives_pruning(tmp_path: Path) -> None:
-    """Editing the newest migration again and again writes an entry each time; the entry of the
-    history before it is the one every run restores, and pruning keeps it."""
-    from codemod.analysis.cache import KEEP
+    """Each run below adds its own batch of new migrations (enough to be stored); the entry of the
+    history before them is the one every run restores, and pruning keeps it."""
+    from codemod.analysis.cache import KEEP, REPLAY_RATHER_THAN_STORE
 
+    tree = _copy_tree(next(case.before for case in CASES if case.name == "seed-story"), tmp_path)
+    cache = tmp_path / "cache"
+    analyse(tree, cache=CacheChoice(cache))
+    base = _entry(cache)
+    count = len(list_tree(tree).folders)
+    batch = REPLAY_RATHER_THAN_STORE + 1
+    for run_number in range(KEEP + 3):
+        for folder in tree.glob("2999*"):
+            shutil.rmtree(folder)
+        for index in range(batch):
+            folder = tree / f"2999{run_number:02d}{index:08d}_new"
+            folder.mkdir()
+            (folder / "migration.sql").write_text(f'CREATE TABLE "New{run_number}_{index}" (id int);\n')
+        run = analyse(tree, cache=CacheChoice(cache))
+        assert run.cache is not None and (run.cache.reused, run.cache.replayed, run.cache.written) == (count, batch, True)
+    entries = [path for path in cache.iterdir() if path.name.endswith(SUFFIX)]
+    assert len(entries) == KEEP and base in entries
+
+
+def test_a_few_new_migrations_are_replayed_rather_than_stored(tmp_path: Path) -> None:
+    """Writing an entry costs more than replaying the migration being written, at every edit."""
     tree = _copy_tree(next(case.before for case in CASES if case.name == "seed-story"), tmp_path)
     cache = tmp_path / "cache"
     analyse(tree, cache=CacheChoice(cache))
     count = len(list_tree(tree).folders)
     newest = tree / "29991231000000_newest"
     newest.mkdir()
-    for edit in range(KEEP + 3):
+    for edit in range(3):
         (newest / "migration.sql").write_text(f'CREATE TABLE "Edited{edit}" (id int);\n')
         run = analyse(tree, cache=CacheChoice(cache))
-        assert run.cache is not None and (run.cache.reused, run.cache.replayed) == (count, 1)
-    assert len([path for path in cache.iterdir() if path.name.endswith(SUFFIX)]) == KEEP
+        assert run.cache is not None and (run.cache.reused, run.cache.replayed, run.cache.written) == (count, 1, False)
+        assert _output(run, tree) == _output(analyse(tree), tree)
+    assert len([path for path in cache.iterdir() if path.name.endswith(SUFFIX)]) == 1
