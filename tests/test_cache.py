@@ -200,3 +200,31 @@ def test_a_few_new_migrations_are_replayed_rather_than_stored(tmp_path: Path) ->
         assert run.cache is not None and (run.cache.reused, run.cache.replayed, run.cache.written) == (count, 1, False)
         assert _output(run, tree) == _output(analyse(tree), tree)
     assert len([path for path in cache.iterdir() if path.name.endswith(SUFFIX)]) == 1
+
+
+class _Trap:
+    """Unpickling this creates a file: what a planted entry could do instead."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple:
+        return (open, (str(self.marker), "w"))
+
+
+@pytest.mark.parametrize("signature", ["none", "wrong"])
+def test_an_entry_codemod_did_not_sign_is_never_unpickled(signature: str, tmp_path: Path) -> None:
+    """A cache directory sits in a project others commit to: a planted entry must not run."""
+    from codemod.analysis.cache import MAGIC
+
+    tree = _copy_tree(next(case.before for case in CASES if case.name == "seed-story"), tmp_path)
+    cache = tmp_path / "cache"
+    analyse(tree, cache=CacheChoice(cache))
+    entry = _entry(cache)
+    marker = tmp_path / "planted-code-ran"
+    payload = pickle.dumps({"format": FORMAT, "names": [], "migrations": [], "carried": {}, "trap": _Trap(marker)})
+    entry.write_bytes(payload if signature == "none" else MAGIC + bytes(32) + payload)
+    rerun = analyse(tree, cache=CacheChoice(cache))
+    assert not marker.exists()
+    assert rerun.cache is not None and rerun.cache.reused == 0
+    assert _output(rerun, tree) == _output(analyse(tree), tree)

@@ -14,7 +14,8 @@ their statement's tree (:class:`codemod.model.schema.NodeRef`). Nodes of other t
 body's statements, nodes the replay builds) are stored as values (sqlglot's serde).
 
 The cache lives in ``.codemod-cache/`` beside the migrations directory (or ``--cache-dir``),
-never inside it. One that is corrupt, from another codemod, or unwritable is ignored: the run is
+never inside it. Entries are signed with a key of the user's own (kept outside every project):
+one that someone else wrote, or committed, is never unpickled. One that is corrupt, from another codemod, or unwritable is ignored: the run is
 then a cold one. Entries are written to a temporary file and renamed into place; the newest few
 are kept (a branch switch or an edited newest migration still finds an earlier history). After
 a restored history, up to a few new migrations are replayed at each run rather than stored.
@@ -23,9 +24,11 @@ a restored history, up to a few new migrations are replayed at each run rather t
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import os
 import pickle
+import secrets
 import sys
 import tempfile
 from collections.abc import Callable
@@ -48,6 +51,7 @@ DIR_NAME = ".codemod-cache"
 FORMAT = 1
 KEEP = 6  # entries kept: the current history, and a few before it (branches, an edited newest migration)
 SUFFIX = ".replay"
+MAGIC = b"codemod\x01"  # then the HMAC-SHA256 of the pickle with this user's key (see _secret), then the pickle
 # After a restored history, this many new migrations are replayed again on each run rather than
 # stored: writing an entry costs more (trigger.dev: 37 ms) than replaying a few migrations (~1 ms each),
 # and the migration being written changes at every run anyway.
@@ -173,10 +177,19 @@ def _touch(path: Path) -> None:
 
 
 def _read_entry(path: Path) -> dict[str, Any] | None:
-    """A stored entry, or None when it cannot be read as one (corrupt, truncated, another format)."""
+    """A stored entry, or None when it cannot be read as one (corrupt, truncated, another format,
+    or not signed with this user's key: only what codemod wrote here is ever unpickled)."""
+    secret = _secret()
+    if secret is None:
+        return None
     try:
-        with open(path, "rb") as stream:
-            entry = pickle.load(stream)
+        data = path.read_bytes()
+        if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 32:
+            return None
+        signature, payload = data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
+        if not hmac.compare_digest(signature, hmac.new(secret, payload, hashlib.sha256).digest()):
+            return None
+        entry = pickle.loads(payload)
     except Exception:  # a cache never fails a run: anything unreadable is a miss
         return None
     if not isinstance(entry, dict) or entry.get("format") != FORMAT:
@@ -212,10 +225,14 @@ def _store(directory: Path, key: str, migrations: list[Migration], carried: dict
             "migrations": migrations,
             "carried": carried,
         })
+        secret = _secret()
+        if secret is None:
+            return False
+        payload = buffer.getvalue()
         handle, temporary = tempfile.mkstemp(prefix=".entry-", dir=directory)
         try:
             with os.fdopen(handle, "wb") as stream:
-                stream.write(buffer.getvalue())
+                stream.write(MAGIC + hmac.new(secret, payload, hashlib.sha256).digest() + payload)
             os.replace(temporary, directory / f"{key}{SUFFIX}")
         except BaseException:
             os.unlink(temporary)
@@ -224,6 +241,42 @@ def _store(directory: Path, key: str, migrations: list[Migration], carried: dict
         return True
     except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
         return False
+
+
+def _secret() -> bytes | None:
+    """This user's signing key for cache entries, made on first use (None: no place to keep one).
+
+    Entries are pickles, and a pickle can run code when loaded; a cache directory sits in a
+    project that others can commit to. An entry is loaded only when it carries a signature made
+    with this key, which lives outside every project (``$XDG_CACHE_HOME/codemod``, else
+    ``~/.cache/codemod``), readable by this user alone.
+    """
+    if _secret_value:
+        return _secret_value[0]
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "codemod"
+    except RuntimeError:  # no home directory
+        return None
+    path = base / "cache-key"
+    try:
+        value = path.read_bytes()
+    except OSError:
+        value = b""
+    if len(value) != 32:
+        try:
+            base.mkdir(parents=True, exist_ok=True, mode=0o700)
+            handle, temporary = tempfile.mkstemp(prefix=".key-", dir=base)  # mode 0600
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(secrets.token_bytes(32))
+            os.replace(temporary, path)
+            value = path.read_bytes()
+        except (OSError, RuntimeError):
+            return None
+    _secret_value.append(value)
+    return value
+
+
+_secret_value: list[bytes] = []
 
 
 def _prune(directory: Path) -> None:
