@@ -25,7 +25,7 @@ from codemod.analysis.table_elements import (
 )
 from codemod.idempotent import Outcome, make_idempotent
 from codemod.model import Finding, Fix, Migration, MigrationTree, Severity, Statement
-from codemod.model.edits import append_to_migration, insert_before, replace_chars, replace_statement
+from codemod.model.edits import append_to_migration, insert_after, insert_before, replace_chars, replace_statement
 from codemod.model.rules import Rule
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "append_to_migration",
     "column_texts",
     "foreign_keys",
+    "insert_after",
     "insert_before",
     "replace_chars",
     "replace_statement",

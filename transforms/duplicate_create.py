@@ -3,11 +3,14 @@
 What it finds: a ``CREATE TABLE``, ``CREATE TYPE``, ``CREATE [UNIQUE] INDEX``, ``ADD CONSTRAINT``,
 ``ADD COLUMN`` or ``ADD VALUE`` (without ``IF NOT EXISTS``) of an object that an earlier statement
 created and nothing dropped or renamed away since; also a multi-action ``ALTER TABLE`` where only
-some actions repeat what exists.
+some actions repeat what exists; and a ``CREATE TABLE IF NOT EXISTS`` of an existing table whose
+definition has columns the existing one lacks.
 
 Why it breaks: PostgreSQL stops with "relation … already exists" (42P07), "column … already
 exists" (42701) or "… already exists" (42710); Prisma records the migration as failed and refuses
-every later deploy (P3009).
+every later deploy (P3009). With ``IF NOT EXISTS`` PostgreSQL skips the whole statement instead:
+the columns only that definition has are never created, so what uses them later fails, or the
+deployed schema silently lacks them.
 
 What the fix does: an identical duplicate is replaced by a comment saying where the object was
 created (in a multi-action ``ALTER TABLE``, only that action goes; the others stay as written). A
@@ -16,7 +19,9 @@ is added (``ADD COLUMN IF NOT EXISTS``, a guarded ``ADD CONSTRAINT``, ``ADD VALU
 it relaxes is applied (``DROP NOT NULL``, defaults, a foreign key's ``ON DELETE`` by drop and
 re-add); what only the existing object has is kept (a ``NOT NULL`` column without default is made
 nullable so that inserts written for the later definition work); what it tightens or retypes
-(``SET NOT NULL``, ``TYPE``) is left as it is and reported, unless ``--unsafe-fixes``.
+(``SET NOT NULL``, ``TYPE``) is left as it is and reported, unless ``--unsafe-fixes``. After a
+skipped ``CREATE TABLE IF NOT EXISTS``, the columns only it has are added
+(``ADD COLUMN IF NOT EXISTS``); the statement itself stays.
 
 Fix safety: safe; the risky parts (type changes, ``SET NOT NULL``, dropping columns) are only
 applied with ``--unsafe-fixes`` and otherwise named in the fix's description.
@@ -44,6 +49,7 @@ from codemod.context import (
     Failure,
     StatementReport,
     alter_actions,
+    insert_after,
     insert_before,
     replace_chars,
     replace_statement,
@@ -72,6 +78,43 @@ def find(context: Context) -> list[Finding]:
             findings.append(_finding(context, report, failure, creation))
         else:
             findings.append(context.failure_finding(RULE, report, failure, help=_help(report)))
+    findings.extend(_skipped_definitions(context))
+    return findings
+
+
+def _skipped_definitions(context: Context) -> list[Finding]:
+    """``CREATE TABLE IF NOT EXISTS`` of a table that exists with fewer columns: PostgreSQL skips
+    the whole statement (a NOTICE, no error), so the columns only this definition has are never
+    created; what later uses them fails, and the deployed schema lacks them."""
+    findings = []
+    for report in context.replay.reports:
+        if report.guarded or report.caught:
+            continue
+        for creation in report.creations:
+            existing, new = creation.existing, creation.new
+            if not (creation.if_not_exists and isinstance(existing, TableState) and isinstance(new, TableState)):
+                continue
+            if existing.columns is None or new.columns is None:
+                continue
+            added = [
+                column for name, column in new.columns.items()
+                if name not in existing.columns and context.replay.first_creation_after("column", (new.name, name), report.seq) is None
+            ]
+            if not added:  # every column it adds is there, or a later statement adds it
+                continue
+            statement = report.statement
+            written = context.column_texts(statement)
+            newline = statement.migration.newline
+            adds = "".join(
+                f"{newline}ALTER TABLE {new.name} ADD COLUMN IF NOT EXISTS {written.get(column.name, column.sql)};" for column in added
+            )
+            names = ", ".join(repr(column.name) for column in added)
+            message = (
+                f"{creation.label} already exists (created by {_creator(existing)}), so IF NOT EXISTS skips this "
+                f"definition: its columns {names} are never created"
+            )
+            fix = Fix(f"add the columns only this definition has after it: {names}", [insert_after(statement, adds)])
+            findings.append(context.finding(RULE, statement, message, fix))
     return findings
 
 

@@ -54,7 +54,11 @@ def find(context: Context) -> list[Finding]:
                 continue
             earlier = _earlier_creator(context, requirement, report.seq)
             extension = EXTENSION_TYPES.get(requirement.name.name) if requirement.kind == "type" else None
-            if earlier is not None:
+            skipped = _skipped_declaration(context, requirement, report.seq)
+            if skipped is not None:
+                why = f"the CREATE TABLE IF NOT EXISTS of {skipped} declares it, but PostgreSQL skips that statement (the table exists)"
+                help = "duplicate-create adds it right after that statement (codemod apply)"
+            elif earlier is not None:
                 why = f"{earlier} created it, but it is gone by this point (dropped or renamed)"
                 help = "remove this statement, or keep the object until after it"
             elif extension is not None:
@@ -81,5 +85,19 @@ def _earlier_creator(context: Context, requirement: Requirement, seq: int) -> st
     for kind in kinds:
         for report in context.replay.creators(kind, requirement.key):
             if report.seq < seq:
+                return f"migration {report.statement.migration.name}"
+    return None
+
+
+def _skipped_declaration(context: Context, requirement: Requirement, seq: int) -> str | None:
+    """The migration whose skipped ``CREATE TABLE IF NOT EXISTS`` declares a missing column."""
+    if requirement.kind != "column":
+        return None
+    for report in context.replay.reports:
+        if report.seq >= seq:
+            break
+        for creation in report.creations:
+            columns = getattr(creation.new, "columns", None)
+            if creation.if_not_exists and creation.existing is not None and creation.key == requirement.name and columns and requirement.detail in columns:
                 return f"migration {report.statement.migration.name}"
     return None

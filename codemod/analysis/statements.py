@@ -184,7 +184,8 @@ class StatementHandlers:
             self.require("schema", QName(name.schema, name.schema), present=name.schema in self.state.schemas)
         existing_kind = self.state.relation_kind(name)
         if existing_kind is not None and if_not_exists:
-            self.creating("table", name, f"table {name}", TableState(name, None, {}, self.statement()), self.state.relation_object(name), True)
+            skipped = TableState(name, self._skipped_columns(schema_node), {}, self.statement())
+            self.creating("table", name, f"table {name}", skipped, self.state.relation_object(name), True)
             return
         columns: dict[str, ColumnDef] | None = {} if schema_node is not None else None
         constraints: dict[str, ConstraintDef] = {}
@@ -284,6 +285,20 @@ class StatementHandlers:
                     frozenset({column_name}), self.statement(), _reference_columns(kind), _actions(kind),
                 ))
         return found
+
+    def _skipped_columns(self, schema_node: exp.Schema | None) -> dict[str, ColumnDef] | None:
+        """The columns of a definition PostgreSQL skips (IF NOT EXISTS of an existing table): read
+        for the rules to compare, never checked (PostgreSQL checks nothing of it)."""
+        if schema_node is None:
+            return None
+        report = self.current()
+        failures, requirements = list(report.failures), list(report.requirements)
+        try:
+            columns = [self.column_def(item) for item in schema_node.expressions if isinstance(item, exp.ColumnDef)]
+        finally:
+            report.failures[:] = failures
+            report.requirements[:] = requirements
+        return {column.name: column for column in columns}
 
     def column_def(self, node: exp.ColumnDef) -> ColumnDef:
         name = identifier_name(node.this) or ""

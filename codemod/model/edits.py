@@ -1,4 +1,4 @@
-"""Edits that rules and passes build from statements: replace one, insert before one, append to a file."""
+"""Edits that rules and passes build from statements: replace one, insert before or after one, append to a file."""
 
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ def append_to_migration(migration: Migration, text: str) -> Edit:
 def insert_before(statement: Statement, text: str) -> Edit:
     """Insert text right before a statement (``text`` carries its own line endings)."""
     return Edit(statement.migration.name, Span(statement.span.start, statement.span.start), text)
+
+
+def insert_after(statement: Statement, text: str) -> Edit:
+    """Insert text right after a statement's ``;`` (``text`` carries its own line endings)."""
+    return Edit(statement.migration.name, Span(statement.span.end, statement.span.end), text)
 
 
 def replace_chars(migration: Migration, start: int, end: int, text: str) -> Edit:
