@@ -251,7 +251,9 @@ def _action_fix(context: Context, report: StatementReport, creation: Creation, w
         removed = sqlgen.comment(f"removed duplicate {creation.label}, already created by {where}")
         single = report.inner is not None or len(actions) <= 1
         text = (newline * 2).join(statements + notes) if single and (statements or notes) else removed
-        if not single:
+        if not single:  # one edit for all its duplicates, the same whichever finding carries it
+            labels = [f.subject.label for f in report.failures if f.rule == CODE and isinstance(f.subject, Creation)]
+            text = sqlgen.comment(f"removed: every action repeated what exists ({', '.join(labels)})")
             return Fix("remove the statement: every action repeats what exists", [_replace(report, text)])
         description = "remove the identical duplicate" if not (statements or notes) else f"rewrite into the delta: {what}"
         return Fix(description, [_replace(report, text)])

@@ -1,0 +1,1 @@
+ALTER TABLE "billing"."Order" DROP CONSTRAINT "Order_slug_key";

@@ -1,0 +1,1 @@
+DROP INDEX "billing"."Order_slug_key";
