@@ -130,6 +130,13 @@ def _creator(existing: object) -> str:
 
 def _finding(context: Context, report: StatementReport, failure: Failure, creation: Creation) -> Finding:
     where = _creator(creation.existing)
+    if creation.kind == "label":  # the type's creator is not the label's: the label's is in the log
+        earlier = [
+            r for r in context.replay.reports[: report.seq]
+            if any(c.kind == "label" and c.key == creation.key and c.existing is None for c in r.creations)
+        ]
+        if earlier:
+            where = f"migration {earlier[-1].statement.migration.name}"
     headline = f"{creation.label} already exists (created by {where})"
     outcome = _outcome(context, report, creation, where)
     if isinstance(outcome, str):
