@@ -19,7 +19,7 @@ import calendar
 import re
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -86,7 +86,41 @@ def date_in_name(name: str) -> datetime | None:
 
 def allocate(slots: list[Slot], order: Order = "locale") -> list[str]:
     """Final names, in the given order, that sort in that order (and the same under both orders)."""
-    return _rename_only_the_forced(slots, order) or _allocate_all(slots)
+    return _rename_only_the_forced(slots, order) or _rename_a_few_more(slots, order) or _allocate_all(slots)
+
+
+_NEIGHBOUR_ROUNDS = 3  # how far from the forced folders to look before renaming by the longest run
+_NEIGHBOUR_LIMIT = 50  # forced folders beyond which the longest run is the better plan anyway
+
+
+def _rename_a_few_more(slots: list[Slot], order: Order) -> list[str] | None:
+    """Rename the forced folders and as few of their neighbours as make the names fit.
+
+    A ``_fixed`` folder between two bare-date names (``20250514_x_fixed`` sorts after
+    ``20250514_x_2`` under one order only) needs a neighbour renamed too, not every name of the
+    tree that lacks 14 digits. Neighbours whose names lack 14 digits are tried first: they are
+    the ones whose names are already a problem.
+    """
+    forced = {index for index, slot in enumerate(slots) if slot.must_rename or slot.name is None}
+    if not forced or len(forced) > _NEIGHBOUR_LIMIT:
+        return None
+    for _ in range(_NEIGHBOUR_ROUNDS):
+        around = {j for i in forced for j in (i - 1, i + 1) if 0 <= j < len(slots) and j not in forced}
+        for extra in sorted(around, key=lambda j: (number_of(slots[j].name or "") is not None, j)):
+            names = _rename_only_the_forced(_forcing(slots, forced | {extra}), order)
+            if names is not None:
+                return names
+        if not around:
+            return None
+        forced |= around
+        names = _rename_only_the_forced(_forcing(slots, forced), order)
+        if names is not None:
+            return names
+    return None
+
+
+def _forcing(slots: list[Slot], forced: set[int]) -> list[Slot]:
+    return [replace(slot, must_rename=True) if index in forced and not slot.must_rename and slot.name is not None else slot for index, slot in enumerate(slots)]
 
 
 def _rename_only_the_forced(slots: list[Slot], order: Order) -> list[str] | None:

@@ -75,3 +75,17 @@ def test_orders_that_differ_with_the_same_outcome_keep_their_names(tmp_path: Pat
     analysis = analyse(root)
     assert {(f.code, f.severity) for f in analysis.findings} == {("timestamp-name", "warning")}
     assert make_plan(analysis).empty
+
+
+def test_a_fixed_folder_between_bare_dates_renames_one_neighbour_not_every_bare_date() -> None:
+    """``20250514_more_imports_fixed`` would sort after ``20250514_more_imports_2`` under one order
+    only: the neighbour gets a timestamp too; ``20250513_add_import_batches``, well placed, stays."""
+    slots = [
+        Slot("20250501000000_init"),
+        Slot("20250513_add_import_batches"),
+        Slot("20250514_more_imports", must_rename=True, suffix="more_imports_fixed"),
+        Slot("20250514_more_imports_2"),
+    ]
+    names = allocate(slots, "locale")
+    assert names[:2] == ["20250501000000_init", "20250513_add_import_batches"]
+    assert names[2:] == ["20250514000000_more_imports_fixed", "20250514000001_more_imports_2"]
