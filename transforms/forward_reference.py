@@ -19,7 +19,8 @@ cannot help (a cycle, or ``--keep-order`` for teams that must keep the deployed 
 statement is wrapped in a ``DO`` block that runs it only when what it needs exists, and the same
 guarded statement runs again at the end of the migration that creates what it needs (a
 ``CREATE TABLE`` is split: the table now, its forward foreign keys then; a later enum is
-created, idempotently, before its first use).
+created, idempotently, before its first use). A statement inside a ``DO`` block cannot be guarded
+from outside: the whole block moves to the end of the migration that creates what it needs.
 
 Fix safety: safe; re-sequencing renames folders (deployed databases learn the new names with
 ``codemod resolve``), guarding changes only what the statement needs.
@@ -104,7 +105,10 @@ def _finding(
         fix = Fix(description, order=tuple(order), keep_names=tuple(sorted(keep)))
         return context.failure_finding(RULE, report, failure, fix, message=message)
     if report.guarded:
-        return context.failure_finding(RULE, report, failure, message=message, help="move the DO block after the migration that creates it")
+        moved = _move_block_after(statement, later)
+        if moved is None:
+            return context.failure_finding(RULE, report, failure, message=message, help="move the DO block after the migration that creates it")
+        return context.failure_finding(RULE, report, failure, moved, message=message)
     types = [(r, c) for r, c in later if r.kind == "type"]
     tables = [(r, c) for r, c in later if r.kind in ("table", "relation", "column")]
     others = [(r, c) for r, c in later if r.kind not in ("type", "table", "relation", "column")]
@@ -127,6 +131,18 @@ def _finding(
         edits += table_edits
         steps.append(description)
     return context.failure_finding(RULE, report, failure, Fix("; ".join(steps), edits), message=message)
+
+
+def _move_block_after(statement: Statement, later: Later) -> Fix | None:
+    """With the order kept, a DO block that needs what a later migration creates moves to the end of
+    that migration (its place is a comment); nothing inside it is rewritten."""
+    creator = max((creator for _, creator in later), key=lambda creator: creator.seq).statement.migration
+    if creator is statement.migration:
+        return None
+    note = sqlgen.comment(f"moved to {creator.name}, after what it needs (forward-reference)")
+    lines = [sqlgen.comment(f"moved here from {statement.migration.name} (forward-reference)"), *sqlgen.with_semicolon(statement.text).splitlines()]
+    edits = [replace_statement(statement, note), append_to_migration(creator, creator.newline.join(lines))]
+    return Fix(f"move the DO block to the end of {creator.name}, which creates what it needs", edits)
 
 
 def _hoist_type(name: QName, creator: StatementReport, first: StatementReport) -> list[Edit] | None:

@@ -1,0 +1,2 @@
+-- CreateEnum
+CREATE TYPE "PaymentProvider" AS ENUM ('CARD', 'TRANSFER');

@@ -1,0 +1,2 @@
+-- hand-written: add CASH if it is missing
+-- codemod: moved to 20240103000000_payments, after what it needs (forward-reference)
