@@ -92,8 +92,9 @@ def load_settings(start: Path | None = None) -> Settings:
         if key is None:
             raise CodemodError(f"unknown setting {name!r} (known: {', '.join(KEYS)})", path)
         settings.override(name, _validate(key, value, path), label)
-    if "path" in table:  # a relative path is relative to the file that names it
-        settings.values["path"] = str((path.parent / table["path"]).resolve())
+    for name in ("path", "cache-dir"):  # a relative path is relative to the file that names it
+        if name in table:
+            settings.values[name] = str((path.parent / table[name]).resolve())
     return settings
 
 
