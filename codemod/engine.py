@@ -21,7 +21,8 @@ from sqlglot.dialects.dialect import Dialect
 import transforms
 from codemod.analysis.discover import Order
 from codemod.analysis.replay import Replay, replay_tree
-from codemod.analysis.tree import list_tree, load_tree
+from codemod.analysis.stream import replay_listing
+from codemod.analysis.tree import list_tree, tree_of
 from codemod.context import Context
 from codemod.errors import CodemodError
 from codemod.model import SEVERITY_RANK, Finding, MigrationTree
@@ -96,11 +97,12 @@ def analyse(
     options = options or AnalyseOptions()
     with _fewer_collections():
         options.selected()  # unknown codes are bad input before any file is read
+        listing = list_tree(Path(path), options.order)
         if cache is None:
-            return analyse_tree(load_tree(Path(path), options.order, progress), options)
+            migrations, replay, _carry = replay_listing(listing, progress)
+            return analyse_tree(tree_of(listing, migrations), options, replay)
         from codemod.analysis.cache import cache_directory, load_with_cache
 
-        listing = list_tree(Path(path), options.order)
         directory = cache_directory(listing.migrations_dir, cache.directory)
         tree, replay, outcome = load_with_cache(listing, directory, progress)
         analysis = analyse_tree(tree, options, replay)

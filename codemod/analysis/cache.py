@@ -39,8 +39,9 @@ from typing import Any
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
-from codemod.analysis.replay import Replay, replay_onwards
-from codemod.analysis.tree import Listing, decoded_migration, migration_from, read_folder, reparse_lazily, tree_of
+from codemod.analysis.replay import Replay
+from codemod.analysis.stream import replay_listing
+from codemod.analysis.tree import Listing, decoded_migration, read_folder, reparse_lazily, tree_of
 from codemod.errors import CodemodError
 from codemod.model import Migration, MigrationTree, Span, Statement
 from codemod.model.schema import NodeRef
@@ -90,16 +91,8 @@ def load_with_cache(listing: Listing, directory: Path, progress: Progress | None
         prefix, carried = restored
         for migration, folder, (raw, _others) in zip(prefix, listing.folders, contents, strict=False):
             _refill(migration, folder, raw, dialect)
-    migrations = list(prefix)
-    for position in range(len(prefix), len(listing.folders)):
-        raw, others = contents[position]
-        migration = migration_from(listing.folders[position], raw, others, dialect)
-        migration.position = position
-        migrations.append(migration)
-        if progress is not None:
-            progress(position + 1, len(listing.folders))
+    migrations, replay, carry = replay_listing(listing, progress, prefix, carried, contents)
     tree = tree_of(listing, migrations)
-    replay, carry = replay_onwards(migrations[len(prefix):], dialect, carried)
     outcome.reused, outcome.replayed = len(prefix), len(migrations) - len(prefix)
     if outcome.replayed and (not prefix or outcome.replayed > REPLAY_RATHER_THAN_STORE):
         outcome.written = _store(directory, keys[-1], migrations, carry)

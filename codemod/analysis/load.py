@@ -26,7 +26,7 @@ def read_bytes(path: Path) -> bytes:
 _ABSENT = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # what Path.exists() reads as "no such file"
 
 
-def read_if_present(path: Path) -> bytes | None:
+def read_if_present(path: Path | str) -> bytes | None:
     """The file's bytes, or None where ``path.exists()`` would be False (no separate exists call).
 
     Opened without blocking and checked to be a regular file first: a FIFO named
@@ -39,12 +39,15 @@ def read_if_present(path: Path) -> bytes | None:
             return None
         raise CodemodError(f"cannot read: {error.strerror}", path) from error
     try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            if stat.S_ISDIR(os.fstat(handle).st_mode):
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode):
+            if stat.S_ISDIR(status.st_mode):
                 raise CodemodError("cannot read: Is a directory", path)
             raise CodemodError("not a regular file", path)
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            return stream.read()
+        chunks = [os.read(handle, status.st_size + 1)]  # one read for a file that does not grow meanwhile
+        while chunks[-1]:
+            chunks.append(os.read(handle, 1 << 20))
+        return b"".join(chunks)
     except OSError as error:
         raise CodemodError(f"cannot read: {error.strerror}", path) from error
     finally:

@@ -16,6 +16,7 @@ whether that existed at that point, who else created it, and where PostgreSQL wo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -27,8 +28,8 @@ from codemod.analysis import opaque, plpgsql
 from codemod.analysis.conditions import decide
 from codemod.analysis.parse import parse_statement
 from codemod.analysis.statements import StatementHandlers
-from codemod.model.schema import EXTENSION_TYPES, IndexMap, SchemaObject, SchemaState
-from codemod.model.tree import Migration, MigrationTree, Statement
+from codemod.model.schema import EXTENSION_TYPES, IndexMap, NodeRef, SchemaObject, SchemaState
+from codemod.model.tree import UNPARSED, Migration, MigrationTree, Statement
 from codemod.names import QName
 
 RequirementKind = Literal["table", "type", "column", "constraint", "index", "function", "trigger", "label", "schema", "relation"]
@@ -157,12 +158,17 @@ class Replay:
     creation_log: dict[tuple[str, object], list[StatementReport]]
     final: SchemaState
     opaque_statements: int
+    _failures: list[tuple[StatementReport, Failure]] | None = field(default=None, repr=False, compare=False)
 
     def top_level(self) -> list[StatementReport]:
         return [report for report in self.reports if not report.guarded]
 
     def failures(self) -> list[tuple[StatementReport, Failure]]:
-        return [(report, failure) for report in self.reports for failure in report.failures]
+        """Every predicted failure in tree order (listed once: each rule asks, and a large tree has
+        hundreds of thousands of reports)."""
+        if self._failures is None:
+            self._failures = [(report, failure) for report in self.reports for failure in report.failures]
+        return self._failures
 
     def first_creation_after(self, kind: str, key: object, seq: int) -> StatementReport | None:
         for report in self.creation_log.get((kind, key), []):
@@ -182,14 +188,21 @@ def replay_tree(tree: MigrationTree, dialect: Dialect) -> Replay:
 CARRIED = ("state", "reports", "creation_log", "opaque", "long_names", "session_path")
 
 
-def replay_onwards(migrations: list[Migration], dialect: Dialect, carried: dict[str, Any] | None) -> tuple[Replay, dict[str, Any]]:
+def replay_onwards(
+    migrations: Iterable[Migration], dialect: Dialect, carried: dict[str, Any] | None, let_go: bool = False
+) -> tuple[Replay, dict[str, Any]]:
     """Replay ``migrations`` after the point ``carried`` describes (None: from an empty database).
 
     Returns the replay of everything so far and what to carry on from its end. The analysis
     cache (:mod:`codemod.analysis.cache`) stores the carried values of an unchanged history, so
     a run replays only the migrations after it; the result is the replay a cold run makes.
+
+    With ``let_go``, each migration's syntax trees are let go once it is replayed (they are parsed
+    again if someone asks): a caller that reads and parses ``migrations`` one at a time then never
+    holds a large tree's syntax trees all at once. The replay is the same.
     """
     replayer = _Replayer(dialect)
+    replayer.let_go = let_go
     for name, value in (carried or {}).items():
         setattr(replayer, name, value)
     replay = replayer.run(migrations)
@@ -212,10 +225,13 @@ class _Replayer(StatementHandlers):
         self.certain = True
         self.statements_in_migration = 0
         self.labels_added_here: dict[tuple[QName, str], Statement] = {}  # enum labels this migration adds
+        self.refs_here: list[NodeRef] = []
+        self.let_go = False  # let each migration's syntax trees go after it (see replay_onwards)
 
     # ── driving ──────────────────────────────────────────────────────────────────────────
-    def run(self, migrations: list[Migration]) -> Replay:
+    def run(self, migrations: Iterable[Migration]) -> Replay:
         for migration in migrations:
+            self.refs_here = []
             self.statements_in_migration = len(migration.statements)
             self.labels_added_here = {}
             self.path = self.session_path  # SET LOCAL ends with the migration's transaction
@@ -227,6 +243,9 @@ class _Replayer(StatementHandlers):
                 # a parsed statement that let its tokens go is read from its expression (analysis.tree)
                 tokens = statement.tokens if statement.has_tokens else []
                 self._replay(statement, statement.expression, tokens, guarded=False, line=statement.line, col=statement.col)
+            if self.let_go:
+                _let_go(migration, self.refs_here)
+        self.refs_here = []
         return Replay(self.reports, self.creation_log, self.state, self.opaque)
 
     def _replay(
@@ -423,6 +442,18 @@ def _missing_message(requirement: Requirement) -> str:
     if requirement.kind == "function":
         return f"function {name}() does not exist"
     return f'{requirement.kind} "{name}" does not exist'
+
+
+def _let_go(migration: Migration, refs: list[NodeRef]) -> None:
+    """Forget a replayed migration's syntax trees; the state reaches them through ``refs``
+    (:meth:`NodeRef.resolve` parses a statement again when one of its nodes is asked for)."""
+    if migration.parser is None:
+        return
+    for ref in refs:
+        ref.let_go()
+    for statement in migration.statements:
+        if isinstance(statement._expression, exp.Expression) and not isinstance(statement._expression, exp.Command):
+            statement._expression = UNPARSED
 
 
 def _ends_transaction(statement: Statement) -> bool:

@@ -9,7 +9,7 @@ frozen values into the state. Messages follow PostgreSQL's own wording.
 from __future__ import annotations
 
 from dataclasses import fields, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from sqlglot import exp
 from sqlglot.tokens import Token
@@ -20,6 +20,8 @@ from codemod.model.schema import (
     ConstraintDef,
     FunctionState,
     IndexState,
+    Node,
+    NodeRef,
     RelationState,
     SchemaState,
     TableState,
@@ -62,6 +64,27 @@ class StatementHandlers:
 
     def statement(self):  # type: ignore[no-untyped-def]
         return self.current().statement
+
+    # references into the syntax trees of the migration being replayed (let go after it: see replay)
+    refs_here: list[NodeRef]
+    let_go: bool
+
+    @overload
+    def held(self, node: exp.Expression, under: Node | None = None) -> Node: ...
+    @overload
+    def held(self, node: exp.Expression | None, under: Node | None = None) -> Node | None: ...
+
+    def held(self, node: exp.Expression | None, under: Node | None = None) -> Node | None:
+        """What the state keeps of a node of the current statement: a reference by path, so the
+        statement's syntax tree can be let go after its migration (other trees' nodes as they are).
+        ``under``: what the state keeps of an ancestor of ``node`` (a shorter walk)."""
+        if node is None or not self.let_go:
+            return node
+        ref = NodeRef.to(self.statement(), node, under if isinstance(under, NodeRef) else None)
+        if ref is None:
+            return node
+        self.refs_here.append(ref)
+        return ref
 
     # ── names through the search path ────────────────────────────────────────────────────
     path: tuple[str, ...] = DEFAULT_PATH
@@ -258,11 +281,13 @@ class StatementHandlers:
 
     def _owned_sequence(self, table: QName, column: ColumnDef) -> None:
         """SERIAL and identity columns own a sequence named like ``table_column_seq``."""
-        node = column.node
-        serial = isinstance(column.type_node, exp.DataType) and column.type_node.this in _SERIAL_TYPES
-        identity = node is not None and any(
-            isinstance(c.args.get("kind"), exp.GeneratedAsIdentityColumnConstraint) for c in node.args.get("constraints") or []
-        )
+        node, type_node = column.node, column.type_node
+        serial = isinstance(type_node, exp.DataType) and type_node.this in _SERIAL_TYPES
+        identity = False
+        for constraint in (node.args.get("constraints") or ()) if node is not None else ():
+            if isinstance(constraint.args.get("kind"), exp.GeneratedAsIdentityColumnConstraint):
+                identity = True
+                break
         if serial or identity:
             name = QName(table.schema, object_name(table.name, column.name, "seq"))
             if self.state.relation_kind(name) is None:
@@ -275,13 +300,13 @@ class StatementHandlers:
             kind = constraint.args.get("kind")
             name = identifier_name(constraint.this) if isinstance(constraint, exp.ColumnConstraint) and constraint.this else None
             if isinstance(kind, exp.PrimaryKeyColumnConstraint):
-                found.append(ConstraintDef(name or object_name(table.name, None, "pkey"), "p", kind, constraint, self.dialect_name, None, frozenset({column_name}), self.statement()))
+                found.append(ConstraintDef(name or object_name(table.name, None, "pkey"), "p", self.held(kind), self.held(constraint), self.dialect_name, None, frozenset({column_name}), self.statement()))
             elif isinstance(kind, exp.UniqueColumnConstraint):
-                found.append(ConstraintDef(name or object_name(table.name, column_name, "key"), "u", kind, constraint, self.dialect_name, None, frozenset({column_name}), self.statement()))
+                found.append(ConstraintDef(name or object_name(table.name, column_name, "key"), "u", self.held(kind), self.held(constraint), self.dialect_name, None, frozenset({column_name}), self.statement()))
             elif isinstance(kind, exp.Reference):
                 target = self.resolved(_reference_table(kind))
                 found.append(ConstraintDef(
-                    name or object_name(table.name, column_name, "fkey"), "f", kind, constraint, self.dialect_name, target,
+                    name or object_name(table.name, column_name, "fkey"), "f", self.held(kind), self.held(constraint), self.dialect_name, target,
                     frozenset({column_name}), self.statement(), _reference_columns(kind), _actions(kind),
                 ))
         return found
@@ -318,7 +343,10 @@ class StatementHandlers:
         if type_ref is not None:
             self.require("type", type_ref)
             self._new_label_in_use(type_ref, default_node)
-        return ColumnDef(name, type_node, not_null, default_node, node, self.dialect_name, type_ref, self.statement())
+        held = self.held(node)
+        return ColumnDef(
+            name, self.held(type_node, held), not_null, self.held(default_node, held), held, self.dialect_name, type_ref, self.statement()
+        )
 
     def _new_label_in_use(self, type_name: QName, value: exp.Expression | None) -> None:
         """A label added by this migration's transaction cannot be used in it yet (55P04)."""
@@ -362,7 +390,7 @@ class StatementHandlers:
         elif name is None and kind == "f" and ordered:
             name = object_name(table.name, "_".join(ordered), "fkey")
         return ConstraintDef(
-            name, kind, body, node, self.dialect_name, references, columns, self.statement(),
+            name, kind, self.held(body), self.held(node), self.dialect_name, references, columns, self.statement(),
             _reference_columns(reference) if reference is not None else frozenset(), _actions(reference),
         )
 
@@ -419,7 +447,7 @@ class StatementHandlers:
     def _index_state(self, name: QName, table: QName, node: exp.Create) -> IndexState:
         params = node.this.args.get("params") if isinstance(node.this, exp.Index) else None
         columns = _column_names(params) if params is not None else frozenset()
-        return IndexState(name, table, node, self.dialect_name, self.statement(), columns, bool(node.args.get("unique")))
+        return IndexState(name, table, self.held(node), self.dialect_name, self.statement(), columns, bool(node.args.get("unique")))
 
     def _concurrently(self, what: str) -> None:
         if self.current().guarded:
@@ -749,12 +777,12 @@ class StatementHandlers:
             views = self.state.views_on(table.name, name)
             self._views_in_the_way(views, "0A000", "cannot alter type of a column used by a view or rule",
                                    f"{', '.join(str(v.name) for v in views)} uses column \"{name}\"")
-            changes["type_ast"] = data_type
+            changes["type_ast"] = self.held(data_type)
             changes["type_ref"] = self.resolved(user_type(data_type))
             if changes["type_ref"] is not None:
                 self.require("type", changes["type_ref"])  # type: ignore[arg-type]
         if "default" in action.args and action.args.get("default") is not None:
-            changes["default_ast"] = action.args["default"]
+            changes["default_ast"] = self.held(action.args["default"])
             if column.type_ref is not None:
                 self._new_label_in_use(column.type_ref, action.args["default"])
         if action.args.get("drop") and action.args.get("allow_null") is None and "default" not in action.args:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import cast, overload
+from typing import Any, cast, overload
 
 from sqlglot import exp
 
@@ -25,17 +25,43 @@ def render(node: exp.Expression | None, dialect: str) -> str:
 class NodeRef:
     """A node of a statement's syntax tree, named by its path from the statement's root.
 
-    The analysis cache (:mod:`codemod.analysis.cache`) stores these instead of the nodes the
-    schema state holds: syntax trees cost more to load than to parse, and a warm run asks for
-    few of them. The statement is parsed again, from its own tokens, when a node is asked for.
+    The schema state holds these rather than nodes, so a statement's syntax tree can be let go
+    once its migration is replayed (a large tree's trees do not fit in memory together), and
+    the analysis cache (:mod:`codemod.analysis.cache`) stores them as paths: syntax trees cost
+    more to load than to parse, and a run asks for few of them. A node let go is found again
+    by parsing its statement again, from its own tokens.
     """
 
     __slots__ = ("statement", "path", "_node")
 
-    def __init__(self, statement: Statement, path: tuple[tuple[str, int | None], ...]) -> None:
+    def __init__(self, statement: Statement, path: tuple[tuple[str, int | None], ...], node: exp.Expression | None = None) -> None:
         self.statement = statement
         self.path = path
-        self._node: exp.Expression | None = None
+        self._node = node
+
+    @classmethod
+    def to(cls, statement: Statement, node: exp.Expression, under: NodeRef | None = None) -> NodeRef | None:
+        """A reference to ``node`` if it is in ``statement``'s syntax tree (None: another tree's);
+        ``under``, a reference to one of its ancestors, shortens the walk."""
+        path: list[tuple[str, int | None]] = []
+        root: Any = node
+        top = under._node if under is not None else None
+        while root.parent is not None:
+            if root is top:
+                break
+            path.append((root.arg_key, root.index))
+            root = root.parent
+        if root is top and under is not None:
+            path.reverse()
+            return cls(statement, under.path + tuple(path), node)
+        if root is not statement._expression:
+            return None
+        path.reverse()
+        return cls(statement, tuple(path), node)
+
+    def let_go(self) -> None:
+        """Forget the node (its statement is letting its syntax tree go); :meth:`resolve` finds it again."""
+        self._node = None
 
     def resolve(self) -> exp.Expression:
         if self._node is None:
