@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from codemod import analyse, make_plan
+from codemod.plan import Mode
 from codemod.verify import verify
 from tests.conftest import shared_dir
 
@@ -63,7 +64,7 @@ def test_the_broken_trees_are_listed() -> None:
 
 @pytest.mark.parametrize("mode", ["in-place", "fixed"])
 @pytest.mark.parametrize("name", sorted(PROVEN))
-def test_prisma_applies_the_repaired_corpus_tree(name: str, mode: str, needs_prisma: None, pg_database: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_prisma_applies_the_repaired_corpus_tree(name: str, mode: Mode, needs_prisma: None, pg_database: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Prisma's own engine, the second opinion: the repaired real tree applies to an empty database."""
     from codemod.render.write import copy_rewritten_tree
     from codemod.verify.prisma_oracle import prisma_apply

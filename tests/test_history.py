@@ -10,8 +10,10 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 import psycopg
 import pytest
@@ -24,7 +26,7 @@ from codemod.history.connect import ConnectionFailed, parse_url
 from codemod.history.doctor import doctor
 from codemod.history.local import load_local_tree
 from codemod.history.resolve import Action, ResolveConflict, ResolveError, execute_plan, make_resolve_plan, resolve
-from codemod.history.status import compare, history_status
+from codemod.history.status import Entry, StatusReport, compare, history_status
 from codemod.history.table import PRISMA_LOCK_KEY, LockBusy, checksum, read_rows
 from codemod.verify.prisma_oracle import prisma_apply, prisma_diagnose
 from tests.needs import CORPUS, PRISMA
@@ -62,7 +64,14 @@ def snapshot(url: str) -> list[tuple]:
     return sql(url, "SELECT * FROM _prisma_migrations ORDER BY started_at, id")
 
 
-def make_tree(tmp_path: Path, files: dict[str, bytes | str]) -> Path:
+def entry_of(report: StatusReport, name: str) -> Entry:
+    """The report's entry for ``name`` (a test that names a missing one fails here)."""
+    found = report.entry(name)
+    assert found is not None, name
+    return found
+
+
+def make_tree(tmp_path: Path, files: Mapping[str, bytes | str]) -> Path:
     root = tmp_path / "project" / "prisma" / "migrations"
     root.mkdir(parents=True)
     (root / "migration_lock.toml").write_text('provider = "postgresql"\n')
@@ -136,7 +145,7 @@ def test_status_failed_blocks(tmp_path: Path, pg_database: str, cli: CliRunner) 
     record(pg_database, "20250102000000_b", B, finished=False, minutes=1)
     report = history_status(root, pg_database)
     assert states(report)["20250102000000_b"] == "failed"
-    assert not report.entry("20250102000000_b").rewritten
+    assert not entry_of(report, "20250102000000_b").rewritten
     result = cli.invoke(app, ["status", str(root), "--database-url", pg_database])
     assert result.exit_code == 1
     assert "P3009" in result.stdout
@@ -186,7 +195,7 @@ def test_status_renamed_by_checksum(tmp_path: Path, pg_database: str) -> None:
     record(pg_database, "20250101000000_a", A)
     record(pg_database, "20250102_b", B, minutes=1)  # the same file, under its old name
     report = history_status(root, pg_database)
-    entry = report.entry("20250102000000_b")
+    entry = entry_of(report, "20250102000000_b")
     assert entry.state == "renamed" and entry.db_name == "20250102_b" and entry.matched_by == "checksum"
 
 
@@ -211,12 +220,12 @@ def test_status_replaced_by_fixed_variant_via_manifest(tmp_path: Path, pg_databa
     assert changes["20250513_add_error_handling"]["new"] == "20250513000000_add_error_handling_fixed"
 
     report = history_status(project, pg_database)
-    renamed = report.entry("20250513022651_add_batch_processing")
+    renamed = entry_of(report, "20250513022651_add_batch_processing")
     assert renamed.state == "renamed" and renamed.matched_by == "manifest"
-    assert report.entry("20250513022650_add_project_and_schema_models").state == "applied"
-    failed = report.entry("20250513_add_error_handling")
+    assert entry_of(report, "20250513022650_add_project_and_schema_models").state == "applied"
+    failed = entry_of(report, "20250513_add_error_handling")
     assert failed.state == "failed" and failed.rewritten
-    assert report.entry("20250513000000_add_error_handling_fixed").state == "pending"
+    assert entry_of(report, "20250513000000_add_error_handling_fixed").state == "pending"
     # What the database applied (init, projects, batch) comes in the same order in the rewritten tree.
     assert report.order_notes == []
     result = cli.invoke(app, ["status", str(project), "--database-url", pg_database])
@@ -229,7 +238,7 @@ def test_status_replaced_by_fixed_name_without_manifest(tmp_path: Path, pg_datab
     root = make_tree(tmp_path, {"20250101000000_a": A, "20250102000000_b_fixed": B.replace("TABLE", "TABLE IF NOT EXISTS")})
     record(pg_database, "20250101000000_a", A)
     record(pg_database, "20250102000000_b", B, minutes=1)
-    entry = history_status(root, pg_database).entry("20250102000000_b_fixed")
+    entry = entry_of(history_status(root, pg_database), "20250102000000_b_fixed")
     assert entry.state == "replaced" and entry.matched_by == "fixed-name"
 
 
@@ -297,7 +306,7 @@ def test_resolve_applied_follows_prisma_rules(tmp_path: Path, pg_database: str) 
         resolve(root, pg_database, rolled_back=["20250101000000_a"])
     outcome = resolve(root, pg_database, applied=["20250102000000_b"])
     assert outcome.executed
-    rows = [r for r in read_rows(psycopg.connect(pg_database, autocommit=True), "public") if r.migration_name == "20250102000000_b"]
+    rows = [r for r in read_rows(psycopg.connect(pg_database, autocommit=True), "public") or [] if r.migration_name == "20250102000000_b"]
     assert len(rows) == 2
     failed, new = rows
     assert failed.rolled_back_at is not None and failed.finished_at is None
@@ -368,7 +377,7 @@ EXPECTED_TABLES = {"users", "dead_letter_queue", "projects", "schema_models", "b
 
 
 @pytest.mark.parametrize("prisma_order", ["locale", "bytes"])
-def test_seed_story_end_to_end(tmp_path: Path, pg_database: str, cli: CliRunner, prisma_order: str) -> None:
+def test_seed_story_end_to_end(tmp_path: Path, pg_database: str, cli: CliRunner, prisma_order: Literal["locale", "bytes"]) -> None:
     _require_oracle()
     project = tmp_path / "project"
     shutil.copytree(SEED, project)
@@ -382,7 +391,7 @@ def test_seed_story_end_to_end(tmp_path: Path, pg_database: str, cli: CliRunner,
     # 2. Life goes on: rows land in the tables that exist.
     sql(pg_database, "INSERT INTO users (id, email) VALUES ('u1', 'a@example.com'), ('u2', 'b@example.com')")
     sql(pg_database, "INSERT INTO dead_letter_queue (id, queue, payload) VALUES ('d1', 'mail', '{\"x\": 1}')")
-    assert history_status(project, pg_database).entry(expected_failure).state == "failed"
+    assert entry_of(history_status(project, pg_database), expected_failure).state == "failed"
     # 3. codemod apply (the default: `_fixed` variants), then resolve.
     applied = cli.invoke(app, ["apply", str(project)])
     assert applied.exit_code == 0, applied.output

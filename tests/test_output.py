@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import jsonschema
@@ -24,7 +25,7 @@ SARIF_SCHEMA = REPO / "tests" / "schemas" / "sarif-2.1.0-rtm.5.json"
 COMMANDS = ["check", "apply", "verify", "status", "resolve", "cleanup", "doctor", "config", "list-transforms", "explain"]
 
 
-def write(root: Path, files: dict[str, bytes | str], lock: bool = True) -> Path:
+def write(root: Path, files: Mapping[str, bytes | str], lock: bool = True) -> Path:
     migrations = root / "prisma" / "migrations"
     migrations.mkdir(parents=True)
     if lock:

@@ -16,6 +16,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -46,9 +47,16 @@ def oracle(needs_prisma: None) -> None:
 
 
 
+def scalar(cursor: psycopg.Cursor) -> Any:
+    """The one value a query returns."""
+    row = cursor.fetchone()
+    assert row is not None
+    return row[0]
+
+
 def table_exists(url: str, name: str) -> bool:
     with psycopg.connect(url) as conn:
-        return conn.execute("SELECT to_regclass(%s) IS NOT NULL", (f'public."{name}"',)).fetchone()[0]
+        return scalar(conn.execute("SELECT to_regclass(%s) IS NOT NULL", (f'public."{name}"',)))
 
 
 def migrations_table(url: str) -> list[tuple[str, bool, bool]]:
@@ -104,13 +112,13 @@ _seen_databases: list[str] = []
 @pytest.mark.parametrize("round_", [1, 2])
 def test_each_test_gets_its_own_fresh_database(pg_database: str, round_: int) -> None:
     with psycopg.connect(pg_database) as conn:
-        name = conn.execute("SELECT current_database()").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0]
+        name = scalar(conn.execute("SELECT current_database()"))
+        tables = scalar(conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))
         assert tables == 0  # nothing left over from the other round
         conn.execute("CREATE TABLE leftover (id int)")
         conn.execute("INSERT INTO leftover VALUES (1)")
         conn.commit()
-        encoding = conn.execute("SHOW server_encoding").fetchone()[0]
+        encoding = scalar(conn.execute("SHOW server_encoding"))
     assert encoding == "UTF8"
     assert name not in _seen_databases
     _seen_databases.append(name)
@@ -126,7 +134,7 @@ def test_cluster_url_and_database_helpers(pg_cluster: TemporaryCluster) -> None:
     finally:
         holder.close()
     with pg_cluster.connect() as conn:
-        assert conn.execute("SELECT count(*) FROM pg_database WHERE datname = 'helper_check'").fetchone()[0] == 0
+        assert scalar(conn.execute("SELECT count(*) FROM pg_database WHERE datname = 'helper_check'")) == 0
     with pytest.raises(ValueError):
         pg_cluster.create_database('bad"name')
 
@@ -234,8 +242,8 @@ def test_oracle_sends_do_blocks_whole(pg_database: str, tmp_path: Path, oracle: 
     assert verdict.ok, verdict.message
     assert verdict.applied == ["20240101000000_do_block"]
     with psycopg.connect(pg_database) as conn:
-        assert conn.execute("SELECT count(*) FROM pg_type WHERE typname = 'Role'").fetchone()[0] == 1
-        assert conn.execute("SELECT count(*) FROM pg_proc WHERE proname = 'touch'").fetchone()[0] == 1
+        assert scalar(conn.execute("SELECT count(*) FROM pg_type WHERE typname = 'Role'")) == 1
+        assert scalar(conn.execute("SELECT count(*) FROM pg_proc WHERE proname = 'touch'")) == 1
 
 
 def test_oracle_orders_folders_like_prisma(pg_database: str, tmp_path: Path, oracle: None) -> None:

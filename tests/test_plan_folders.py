@@ -17,7 +17,7 @@ import pytest
 import codemod
 from codemod.backup import BACKUP_DIR_NAME
 from codemod.errors import CodemodError
-from codemod.plan import Plan
+from codemod.plan import Mode, Plan
 from codemod.render.changes import file_changes
 from codemod.render.diff import patch_notes, unified_diff
 from codemod.render.write import copy_rewritten_tree, write_plan
@@ -157,7 +157,7 @@ write_plan(make_folder_plan(Path(sys.argv[1])), sys.argv[2])
 
 
 @pytest.mark.parametrize("mode", ["fixed", "in-place"])
-def test_killed_at_every_move_of_added_and_removed_folders(tmp_path: Path, mode: str) -> None:
+def test_killed_at_every_move_of_added_and_removed_folders(tmp_path: Path, mode: Mode) -> None:
     """Leaving folders (changed and removed) and entering ones (changed and added): a kill at every point,
     from preparing (undone: the old tree) to the moves and the cleanup (completed: the new tree)."""
     reference = project_with_extra_folder(tmp_path / "reference")

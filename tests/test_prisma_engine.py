@@ -7,6 +7,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from codemod.plan import Mode
 from codemod.render.write import copy_rewritten_tree
 from codemod.verify.prisma_oracle import prisma_apply
 from tests.golden_support import GOLDEN, golden_cases
@@ -18,7 +19,7 @@ STILL_FAILING = {case.name for case in CASES if not case.expect_proven}
 
 @pytest.mark.parametrize("mode", ["in-place", "fixed"])
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_rewritten_tree_applies_with_prisma(case, mode: str, needs_prisma: None, pg_database: str, tmp_path: Path) -> None:
+def test_rewritten_tree_applies_with_prisma(case, mode: Mode, needs_prisma: None, pg_database: str, tmp_path: Path) -> None:
     tree = copy_rewritten_tree(case.plan(), mode, tmp_path / "tree")
     verdict = prisma_apply(pg_database, tree)
     if case.name in STILL_FAILING:
@@ -51,7 +52,7 @@ def test_seed_story_original_fails_where_prisma_6_6_says(needs_prisma: None, pg_
 
 
 @pytest.mark.parametrize("mode", ["in-place", "fixed"])
-def test_seed_story_keeps_every_intended_object(mode: str, needs_prisma: None, pg_cluster, tmp_path: Path) -> None:
+def test_seed_story_keeps_every_intended_object(mode: Mode, needs_prisma: None, pg_cluster, tmp_path: Path) -> None:
     """What the original meant: each migration's objects, as if every statement had succeeded."""
     case = next(case for case in CASES if case.name == "seed-story")
     fixed_url = pg_cluster.create_database(f"seed_fixed_{mode.replace('-', '_')}")

@@ -557,7 +557,7 @@ def test_prisma_and_verify_agree(case: Path, oracle: None, pg_cluster: Temporary
         assert (verdict.ok, verdict.failed_migration) == (ours.ok, ours.failed_migration), (label, verdict)
         assert verdict.applied == ours.applied, label
         if not verdict.ok and verdict.sqlstate:
-            assert verdict.sqlstate == ours.failure.sqlstate, label
+            assert ours.failure is not None and verdict.sqlstate == ours.failure.sqlstate, label
 
 
 # --------------------------------------------------------------------------- the corpus

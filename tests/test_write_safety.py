@@ -356,7 +356,7 @@ def test_a_fixed_name_past_255_bytes_is_refused_before_writing(tmp_path: Path) -
     project = _tree(tmp_path, {"20240101000000_a/migration.sql": DUPLICATE, f"{long_name}/migration.sql": DUPLICATE})
     migrations = project / "prisma" / "migrations"
     before = snapshot(tmp_path)
-    for args in (["apply", project], ["apply", project, "--dry-run"]):
+    for args in (["apply", str(project)], ["apply", str(project), "--dry-run"]):
         result = codemod(*args)
         assert result.one_line_error("256 bytes", "at most 255", "--in-place"), result.stderr
         assert snapshot(tmp_path) == before

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import os
 import pickle
 import secrets
@@ -34,7 +33,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -179,7 +178,7 @@ def _read_entry(path: Path) -> dict[str, Any] | None:
         data = path.read_bytes()
         if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 32:
             return None
-        signature, payload = data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
+        signature, payload = data[len(MAGIC) : len(MAGIC) + 32], memoryview(data)[len(MAGIC) + 32 :]  # no copy
         if not hmac.compare_digest(signature, hmac.new(secret, payload, hashlib.sha256).digest()):
             return None
         entry = pickle.loads(payload)
@@ -211,21 +210,22 @@ def _store(directory: Path, key: str, migrations: list[Migration], carried: dict
         ignore = directory / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# codemod's analysis cache: safe to delete\n*\n")
-        buffer = io.BytesIO()
-        _Pickler(buffer, migrations).dump({
-            "format": FORMAT,
-            "names": [migration.name for migration in migrations],
-            "migrations": migrations,
-            "carried": carried,
-        })
         secret = _secret()
         if secret is None:
             return False
-        payload = buffer.getvalue()
         handle, temporary = tempfile.mkstemp(prefix=".entry-", dir=directory)
         try:
             with os.fdopen(handle, "wb") as stream:
-                stream.write(MAGIC + hmac.new(secret, payload, hashlib.sha256).digest() + payload)
+                stream.write(MAGIC + bytes(32))  # the signature, written once the pickle is
+                signing = _Signing(stream, hmac.new(secret, digestmod=hashlib.sha256))
+                _Pickler(signing, migrations).dump({
+                    "format": FORMAT,
+                    "names": [migration.name for migration in migrations],
+                    "migrations": migrations,
+                    "carried": carried,
+                })
+                stream.seek(len(MAGIC))
+                stream.write(signing.mac.digest())
             os.replace(temporary, directory / f"{key}{SUFFIX}")
         except BaseException:
             os.unlink(temporary)
@@ -234,6 +234,19 @@ def _store(directory: Path, key: str, migrations: list[Migration], carried: dict
         return True
     except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
         return False
+
+
+class _Signing:
+    """Writes the pickle to the entry's file as it is made, signing it on the way: a large
+    tree's pickle is tens of MB, and holding it (and copies of it) in memory doubled the peak."""
+
+    def __init__(self, stream: BinaryIO, mac: hmac.HMAC) -> None:
+        self.stream = stream
+        self.mac = mac
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return self.stream.write(data)
 
 
 def _secret() -> bytes | None:
@@ -288,7 +301,7 @@ def _prune(directory: Path) -> None:
 class _Pickler(pickle.Pickler):
     """Statements and migrations without their syntax trees, tokens or bytes; nodes by path."""
 
-    def __init__(self, stream: io.BytesIO, migrations: list[Migration]) -> None:
+    def __init__(self, stream: _Signing, migrations: list[Migration]) -> None:
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
         self.roots = {
             id(statement._expression): statement
