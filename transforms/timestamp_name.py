@@ -9,8 +9,10 @@ Why it breaks: Prisma applies folders in name order, and that order depends on t
 version: Prisma ≥ 6.6 compares names with ``localeCompare`` (``_`` sorts before digits), older
 Prisma compared bytes (``_`` after digits). ``20250513_add_batch_processing`` runs before
 ``20250513022650_add_projects`` on one and after it on the other. codemod replays the tree in
-both orders: where they fail differently or end with different schemas, the finding is an error;
-where the orders differ but the outcome is the same, a warning; where they agree, a note.
+both orders: where they fail differently or end with different schemas, the finding is an error
+for each folder whose place changes; where the orders differ but the outcome is the same, a
+warning; a folder whose place is the same under both (``01_init`` before every timestamp) gets a
+note: renaming it would change nothing but its name in every deployed database.
 
 What the fix does: gives each such folder a 14-digit name that keeps the order Prisma applies
 today (the order deployed databases followed): the date in its name where it fits, else the
@@ -60,11 +62,16 @@ def find(context: Context) -> list[Finding]:
     odd = [name for name in names if not _real_timestamp(name)] + _shared_timestamps(names, disagreeing)
     if not odd:
         return []
-    resequenced = context.resequenced()  # the names it gives are those the plan will give
-    renames = context.allocate_names(resequenced[0] if resequenced else names, set(odd))
     severity: Severity = "note"
     if disagreeing:
         severity = "warning" if context.orders_give_the_same_outcome() else "error"
+    # Only the folders whose place changes with the Prisma version must be renamed; the others
+    # (every `NN_` folder of a tree where one new folder moves) are renamed only when asked.
+    moving = {name for name in odd if name in disagreeing} if severity == "error" else set()
+    resequenced = context.resequenced()  # the names it gives are those the plan will give
+    order = resequenced[0] if resequenced else names
+    every_one = context.allocate_names(order, set(odd))  # what --unsafe-fixes renames
+    renames = every_one if context.unsafe_fixes or not moving else context.allocate_names(order, moving)
     findings = []
     identity = "Prisma will see a new migration name: tell deployed databases (codemod resolve)"
     for migration in context.tree.migrations:
@@ -73,8 +80,10 @@ def find(context: Context) -> list[Finding]:
             continue
         new = renames[name]
         own: Severity = severity
-        if CONVENTION.match(name) and not _real_timestamp(name) and name not in disagreeing:
-            own = "note"  # 14 digits order the same under both Prisma versions: only the convention
+        if name not in disagreeing:
+            own = "note"  # its place is the same under both Prisma versions: only the convention
+        if new == name:  # a folder that stays: its fix (with --unsafe-fixes) is the rename all would get
+            new = every_one[name]
         fix = Fix(f"rename to {new!r}; {identity}", renames=[Rename(name, new)], unsafe=own != "error")
         what = "starts with 14 digits that are not a real date and time" if CONVENTION.match(name) else "is not a 14-digit timestamp"
         if CONVENTION.match(name) and _real_timestamp(name):  # a timestamp shared with another folder

@@ -123,7 +123,37 @@ def sort_names(names: list[str], order: Order) -> list[str]:
 
 
 def order_disagreements(names: list[str]) -> set[str]:
-    """Names whose position differs between the locale order and the byte order."""
+    """Names that the locale order and the byte order place differently against some other name.
+
+    A name that only shifts a place because another moved across it is not one: renaming it
+    would change nothing (``01_init`` stays first when ``20_add_b`` and ``20260101120000_x`` swap).
+    """
     by_locale = sort_names(names, "locale")
     by_bytes = sort_names(names, "bytes")
-    return {a for a, b in zip(by_locale, by_bytes, strict=True) if a != b}
+    start = 0
+    while start < len(names) and by_locale[start] == by_bytes[start]:
+        start += 1
+    if start == len(names):
+        return set()
+    end = len(names)
+    while by_locale[end - 1] == by_bytes[end - 1]:
+        end -= 1
+    # Within the window, a name agrees when exactly the names before it in one order are before it
+    # in the other: counted with a Fenwick tree over byte ranks, walking the locale order.
+    window = by_locale[start:end]
+    byte_rank = {name: rank for rank, name in enumerate(by_bytes[start:end])}
+    tree = [0] * (len(window) + 1)
+    found = set()
+    for locale_rank, name in enumerate(window):
+        rank = byte_rank[name]
+        before_in_both, index = 0, rank
+        while index > 0:
+            before_in_both += tree[index]
+            index -= index & -index
+        if not before_in_both == locale_rank == rank:
+            found.add(name)
+        index = rank + 1
+        while index <= len(window):
+            tree[index] += 1
+            index += index & -index
+    return found

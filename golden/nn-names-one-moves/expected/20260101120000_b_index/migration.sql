@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "b_aId_idx" ON "b"("aId");
