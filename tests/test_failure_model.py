@@ -133,6 +133,46 @@ END $$;""",
         "42P07",
         "duplicate-create",
     ),
+    # from a QA pass over mutated real trees (ghostfolio, hoppscotch)
+    Case(
+        "insert-select-reads-a-dropped-column",
+        {
+            INIT: 'CREATE TABLE "Order" ("id" TEXT NOT NULL, "isDraft" BOOLEAN NOT NULL DEFAULT false);\nCREATE TABLE "Draft" ("orderId" TEXT NOT NULL);',
+            NEXT: 'ALTER TABLE "Order" DROP COLUMN "isDraft";',
+            LAST: 'INSERT INTO "Draft" ("orderId")\nSELECT "id" FROM "Order" WHERE "isDraft" = true;',
+        },
+        LAST,
+        "42703",
+        "missing-object",
+    ),
+    Case(
+        "delete-where-a-dropped-column",
+        {INIT: 'CREATE TABLE "t" ("id" INT, "old" TEXT);', NEXT: 'ALTER TABLE "t" DROP COLUMN "old";', LAST: 'DELETE FROM "t" WHERE "old" IS NULL;'},
+        LAST,
+        "42703",
+        "missing-object",
+    ),
+    Case(
+        "new-enum-value-in-a-where-clause",
+        {
+            INIT: 'CREATE TYPE "Role" AS ENUM (\'OWNER\', \'EDITOR\');\nCREATE TABLE "Member" ("id" INT NOT NULL, "role" "Role" NOT NULL);',
+            NEXT: 'ALTER TYPE "Role" ADD VALUE \'ADMIN\';\nDELETE FROM "Member" WHERE "role" = \'ADMIN\';',
+        },
+        NEXT,
+        "55P04",
+        "new-enum-value-used",
+    ),
+    Case(
+        "new-value-of-a-renamed-enum",
+        {
+            INIT: 'CREATE TYPE "Role" AS ENUM (\'OWNER\');\nCREATE TABLE "Member" ("id" INT NOT NULL, "role" "Role" NOT NULL);',
+            NEXT: 'ALTER TYPE "Role" RENAME TO "AccessRole";',
+            LAST: 'ALTER TYPE "AccessRole" ADD VALUE \'ADMIN\';\nALTER TABLE "Member" ALTER COLUMN "role" SET DEFAULT \'ADMIN\';',
+        },
+        LAST,
+        "55P04",
+        "new-enum-value-used",
+    ),
 ]
 
 

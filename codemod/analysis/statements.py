@@ -924,10 +924,18 @@ class StatementHandlers:
         if not self.require("relation", table):
             return
         self._require_columns(table, frozenset(c for c in columns if c))
-        if isinstance(node, exp.Update) and not node.args.get("from_") and not node.args.get("from"):
+        alone = (isinstance(node, exp.Update) and not node.args.get("from_") and not node.args.get("from")) or (
+            isinstance(node, exp.Delete) and not node.args.get("using"))
+        if alone and isinstance(node, (exp.Update, exp.Delete)):  # no other table: the columns it names are its own
             alias = target.alias_or_name if isinstance(target, exp.Table) else None
             self._require_columns(table, _own_columns(node, alias))
+        if isinstance(node, exp.Insert) and isinstance(node.expression, exp.Select):
+            read = _simple_select_columns(node.expression)
+            source = self.q(read[0]) if read is not None else None
+            if read is not None and source is not None and source in self.state.tables:
+                self._require_columns(source, read[1])
         self._new_labels_written(node, table, columns)
+        self._new_labels_compared(node)
         self._require_read_tables(node, skip=target)
 
     def _new_labels_written(self, node: exp.Expression, table: QName, columns: list[str]) -> None:
@@ -947,6 +955,31 @@ class StatementHandlers:
             definition = state.columns.get(column)
             if definition is not None and definition.type_ref is not None:
                 self._new_label_in_use(definition.type_ref, value)
+
+    def _new_labels_compared(self, node: exp.Expression) -> None:
+        """String literals compared with enum columns (``WHERE "role" = 'ADMIN'``, ``IN (…)``):
+        PostgreSQL reads them as values of the enum, which a label this migration adds cannot be yet."""
+        if not self.labels_added_here:
+            return
+        tables: dict[str, TableState] = {}
+        for table_node in node.find_all(exp.Table):
+            name = self.q(table_node)
+            state = self.state.tables.get(name) if name is not None else None
+            if state is not None and state.columns is not None:
+                tables[table_node.alias_or_name] = tables[name.name] = state  # type: ignore[union-attr]
+        for comparison in node.find_all(exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.In):
+            if isinstance(comparison, exp.In):
+                pairs = [(comparison.this, value) for value in comparison.expressions]
+            else:
+                pairs = [(comparison.this, comparison.expression), (comparison.expression, comparison.this)]
+            for column, value in pairs:
+                if not isinstance(column, exp.Column):
+                    continue
+                column_name = identifier_name(column) or ""
+                owners = [tables[column.table]] if column.table in tables else list({id(t): t for t in tables.values()}.values())
+                definitions = [t.columns[column_name] for t in owners if t.columns is not None and column_name in t.columns]
+                if len(definitions) == 1 and definitions[0].type_ref is not None:
+                    self._new_label_in_use(definitions[0].type_ref, value)
 
     def _require_read_tables(self, statement: exp.Expression, skip: exp.Expression | None = None) -> None:
         """Tables a statement reads must exist (CTE names, catalogs and the written table aside)."""
@@ -1024,6 +1057,13 @@ class StatementHandlers:
         enum = self.state.types.pop(command.old, None)
         if enum is not None:
             self.state.types[command.new] = replace(enum, name=command.new)
+        for table in list(self.state.tables.values()):  # columns of the type follow it (rare: a scan is fine)
+            if table.columns is not None and any(column.type_ref == command.old for column in table.columns.values()):
+                renamed = table
+                for column in table.columns.values():
+                    if column.type_ref == command.old:
+                        renamed = renamed.with_column(replace(column, type_ref=command.new))
+                self.state.tables[table.name] = renamed
 
     def _rename_enum_value(self, command: opaque.RenameEnumValue) -> None:
         if not self.require("type", command.type_name):
@@ -1123,9 +1163,30 @@ def _ordered_columns(node: exp.Expression) -> list[str]:
     return found
 
 
-def _own_columns(node: exp.Update, alias: str | None) -> frozenset[str]:
-    """Columns an UPDATE names on its own table: SET targets, and unqualified or aliased references
-    outside subqueries (only where quoted, so that function names and keywords never count)."""
+def _simple_select_columns(select: exp.Select) -> tuple[exp.Table, frozenset[str]] | None:
+    """The table of a SELECT that reads one table (no joins, no subqueries) and the columns it
+    names there (only quoted ones, as :func:`_own_columns`; output aliases aside). Anything more
+    complex is not read: a column could belong to another table, or to an outer query."""
+    source = select.args.get("from_") or select.args.get("from")
+    table = source.this if isinstance(source, exp.From) else None
+    if not isinstance(table, exp.Table) or select.args.get("joins") or select.args.get("with") or select.args.get("with_"):
+        return None
+    if any(inner is not select for inner in select.find_all(exp.Select)) or select.find(exp.Subquery, exp.Exists) is not None:
+        return None
+    aliases = {identifier_name(e.args.get("alias")) for e in select.expressions if isinstance(e, exp.Alias)}
+    qualifiers = {table.alias_or_name, table.name}
+    names = set()
+    for column in select.find_all(exp.Column):
+        identifier = column.this
+        if (not column.table or column.table in qualifiers) and isinstance(identifier, exp.Identifier) and identifier.args.get("quoted"):
+            names.add(identifier_name(identifier) or "")
+    names -= aliases | {""}
+    return table, frozenset(names)
+
+
+def _own_columns(node: exp.Update | exp.Delete, alias: str | None) -> frozenset[str]:
+    """Columns an UPDATE or DELETE names on its own table: SET targets, and unqualified or aliased
+    references outside subqueries (only where quoted, so that function names and keywords never count)."""
     names = set()
     for column in node.find_all(exp.Column):
         if column.find_ancestor(exp.Subquery, exp.Select, exp.Exists) is not None:

@@ -1,0 +1,10 @@
+-- CreateEnum
+CREATE TYPE "Role" AS ENUM ('OWNER', 'EDITOR');
+
+-- CreateTable
+CREATE TABLE "Member" (
+    "id" INTEGER NOT NULL,
+    "role" "Role" NOT NULL,
+
+    CONSTRAINT "Member_pkey" PRIMARY KEY ("id")
+);

@@ -1,0 +1,1 @@
+ALTER TYPE "Role" ADD VALUE 'ADMIN';

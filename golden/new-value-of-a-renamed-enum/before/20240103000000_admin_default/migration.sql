@@ -1,0 +1,5 @@
+-- AlterEnum
+ALTER TYPE "AccessRole" ADD VALUE 'ADMIN';
+
+-- AlterTable
+ALTER TABLE "Member" ALTER COLUMN "role" SET DEFAULT 'ADMIN';

@@ -1,0 +1,1 @@
+ALTER TYPE "AccessRole" ADD VALUE 'ADMIN';
