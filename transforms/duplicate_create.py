@@ -207,7 +207,7 @@ def _rename_holder(statement: Statement, holder: IndexState, table: QName | None
 def _replacement(report: StatementReport, creation: Creation, delta: Delta, where: str, unsafe_fixes: bool) -> Fix:
     newline = report.statement.migration.newline
     statements = delta.statements(unsafe_fixes)
-    notes = [] if unsafe_fixes else [sqlgen.comment(f"left as it is: {item}") for item in delta.left]
+    notes = [] if unsafe_fixes else [sqlgen.comment(f"not done (needs --unsafe-fixes): {item}") for item in delta.left]
     if statements or notes:
         text = (newline * 2).join(statements + notes)
         description = f"rewrite into the delta: {delta.describe(unsafe_fixes)}" if delta.done or delta.left else "rewrite into the delta"
@@ -248,7 +248,7 @@ def _action_fix(context: Context, report: StatementReport, creation: Creation, w
         return "codemod cannot compare them"
     newline = statement.migration.newline
     statements = delta.statements(context.unsafe_fixes)
-    notes = [] if context.unsafe_fixes else [sqlgen.comment(f"left as it is: {item}") for item in delta.left]
+    notes = [] if context.unsafe_fixes else [sqlgen.comment(f"not done (needs --unsafe-fixes): {item}") for item in delta.left]
     actions = alter_actions(statement)
     removable = _removable_actions(report)
     what = delta.describe(context.unsafe_fixes) or "nothing else changes"

@@ -13,7 +13,7 @@ ALTER TABLE "dead_letter_queue" DROP CONSTRAINT "dead_letter_queue_file_id_fkey"
 
 ALTER TABLE "dead_letter_queue" ADD CONSTRAINT "dead_letter_queue_file_id_fkey" FOREIGN KEY ("file_id") REFERENCES "files"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
--- codemod: left as it is: drop column 'reason' (its data goes)
+-- codemod: not done (needs --unsafe-fixes): drop column 'reason' (its data goes)
 
 -- CreateIndex
 CREATE INDEX "dead_letter_queue_error_code_idx" ON "dead_letter_queue"("error_code");

@@ -1,2 +1,2 @@
 -- CreateTable
--- codemod: left as it is: column 'email' type TEXT → INT (existing values must convert)
+-- codemod: not done (needs --unsafe-fixes): column 'email' type TEXT → INT (existing values must convert)
