@@ -22,6 +22,11 @@ def render(node: exp.Expression | None, dialect: str) -> str:
     return node.sql(dialect) if node is not None else ""
 
 
+# One tuple for each step a path can take (``("expressions", 3)``): a large tree's state holds
+# hundreds of thousands of paths made of the same few steps, and so does its cache entry.
+_STEPS: dict[tuple[str, int | None], tuple[str, int | None]] = {}
+
+
 class NodeRef:
     """A node of a statement's syntax tree, named by its path from the statement's root.
 
@@ -49,7 +54,8 @@ class NodeRef:
         while root.parent is not None:
             if root is top:
                 break
-            path.append((root.arg_key, root.index))
+            step = (root.arg_key, root.index)
+            path.append(_STEPS.setdefault(step, step))
             root = root.parent
         if root is top and under is not None:
             path.reverse()
