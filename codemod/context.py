@@ -14,7 +14,7 @@ from sqlglot.dialects.dialect import Dialect
 from codemod.allocate import Slot, allocate
 from codemod.analysis.discover import order_disagreements, sort_names
 from codemod.analysis.replay import Creation, Failure, Replay, Requirement, StatementReport
-from codemod.analysis.sequence import resequence, same_outcome
+from codemod.analysis.sequence import created_before, remover_of, resequence, same_outcome
 from codemod.analysis.table_elements import (
     Action,
     ForeignKey,
@@ -108,6 +108,14 @@ class Context:
         kinds = ("table", "relation") if requirement.kind in ("table", "relation") else (requirement.log_kind,)
         found = [r for kind in kinds if (r := self.replay.first_creation_after(kind, requirement.key, seq)) is not None]
         return min(found, key=lambda report: report.seq) if found else None
+
+    def created_before(self, requirement: Requirement, seq: int) -> StatementReport | None:
+        """The last statement before ``seq`` that created what a requirement names."""
+        return created_before(self.replay, requirement, seq)
+
+    def remover(self, report: StatementReport, requirement: Requirement) -> str | None:
+        """The migration that dropped or renamed what a statement needs, after creating it earlier."""
+        return remover_of(self.replay, report, requirement)
 
     def resequenced(self) -> tuple[list[str], set[str]] | None:
         """An order of the migrations in which every need comes first, and the migrations whose

@@ -285,3 +285,13 @@ def test_corpus_has_the_broken_trees() -> None:
     if not CORPUS:
         pytest.skip("../shared/corpus is not here")
     assert {"civitai__civitai", "webstudio-is__webstudio", "karthikdintakurthi__scan2ship__at-d25bbad"} <= set(CORPUS)
+
+
+def test_a_read_after_a_drop_names_both_migrations(tmp_path: Path) -> None:
+    """The column existed (CREATE TABLE), a migration dropped it, a later one reads it: the finding
+    names the creator and the drop, and leaves the choice (renaming a back-dated drop) to a human."""
+    case = next(case for case in CASES if case.name == "insert-select-reads-a-dropped-column")
+    analysis = analyse(write_tree(tmp_path, case.migrations))
+    (finding,) = [f for f in analysis.findings if f.severity == "error"]
+    assert f"migration {INIT} created it, but {NEXT} dropped or renamed it" in finding.message
+    assert finding.fix is None and f"if {NEXT} was back-dated" in (finding.help or "")

@@ -13,7 +13,11 @@ Trees get this way when a migration was written against a database that had obje
 never made (created by hand, or by a migration that was later deleted).
 
 What the fix does: nothing automatic: codemod cannot know what the missing object should look
-like. Create it in an earlier migration, or remove the statement that needs it.
+like. Create it in an earlier migration, or remove the statement that needs it. Where an
+earlier migration created the object and another dropped or renamed it, the finding names both:
+if the drop was back-dated (a folder renamed to sort earlier), renaming it back puts the reader
+first, but a database that already applied the drop has lost the object and its data, so
+codemod leaves that choice to a human.
 
 Fix safety: no fix.
 
@@ -59,8 +63,12 @@ def find(context: Context) -> list[Finding]:
                 why = f"the CREATE TABLE IF NOT EXISTS of {skipped} declares it, but PostgreSQL skips that statement (the table exists)"
                 help = "duplicate-create adds it right after that statement (codemod apply)"
             elif earlier is not None:
-                why = f"{earlier} created it, but it is gone by this point (dropped or renamed)"
+                remover = context.remover(report, requirement)
+                why = f"{earlier} created it, but {remover or 'an earlier migration'} dropped or renamed it before this point"
                 help = "remove this statement, or keep the object until after it"
+                if remover is not None:
+                    help += (f" (if {remover} was back-dated, give it a name that sorts after {report.statement.migration.name}:"
+                             " databases that already applied it have lost the object, and need a hand)")
             elif extension is not None:
                 why = f"the type comes from the extension {extension}, which no migration of this tree creates"
                 help = f"add CREATE EXTENSION IF NOT EXISTS {extension}; to an earlier migration"
@@ -81,12 +89,8 @@ def _surely_missing_type(context: Context, requirement: Requirement, seq: int) -
 
 
 def _earlier_creator(context: Context, requirement: Requirement, seq: int) -> str | None:
-    kinds = ("table", "relation") if requirement.kind in ("table", "relation") else (requirement.log_kind,)
-    for kind in kinds:
-        for report in context.replay.creators(kind, requirement.key):
-            if report.seq < seq:
-                return f"migration {report.statement.migration.name}"
-    return None
+    report = context.created_before(requirement, seq)
+    return f"migration {report.statement.migration.name}" if report is not None else None
 
 
 def _skipped_declaration(context: Context, requirement: Requirement, seq: int) -> str | None:

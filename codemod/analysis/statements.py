@@ -744,6 +744,8 @@ class StatementHandlers:
                     if not if_exists:
                         self.require("column", table.name, present=False, detail=name)
                     continue
+                if current.columns is not None:  # what it needs (re-sequencing keeps readers before it)
+                    self.require("column", table.name, detail=name)
                 if not action.args.get("cascade"):
                     views = self.state.views_on(table.name, name)
                     self._views_in_the_way(views, "2BP01", f"cannot drop column {name} of table {pg_name(table.name)} because other objects depend on it",
