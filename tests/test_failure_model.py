@@ -162,6 +162,26 @@ END $$;""",
         "55P04",
         "new-enum-value-used",
     ),
+    # from a third QA pass (langfuse, tianji)
+    Case(
+        "column-type-under-a-star-view",
+        {INIT: 'CREATE TABLE "traces" ("id" TEXT NOT NULL, "name" TEXT);', NEXT: 'CREATE VIEW traces_view AS SELECT t.* FROM "traces" t;',
+         LAST: 'ALTER TABLE "traces" ALTER COLUMN "name" SET DATA TYPE VARCHAR(1000);'},
+        LAST,
+        "0A000",
+        "view-dependency",
+    ),
+    Case(
+        "default-with-a-renamed-enum-value",
+        {
+            INIT: 'CREATE TYPE "Tier" AS ENUM (\'FREE\', \'TEAM\');\nCREATE TABLE "Sub" ("id" TEXT NOT NULL, "tier" "Tier" NOT NULL DEFAULT \'FREE\');',
+            NEXT: 'ALTER TYPE "Tier" RENAME VALUE \'TEAM\' TO \'BUSINESS\';',
+            LAST: 'ALTER TABLE "Sub" ALTER COLUMN "tier" SET DEFAULT \'TEAM\';',
+        },
+        LAST,
+        "22P02",
+        "missing-object",
+    ),
     Case(
         "new-value-of-a-renamed-enum",
         {
@@ -295,3 +315,16 @@ def test_a_read_after_a_drop_names_both_migrations(tmp_path: Path) -> None:
     (finding,) = [f for f in analysis.findings if f.severity == "error"]
     assert f"migration {INIT} created it, but {NEXT} dropped or renamed it" in finding.message
     assert finding.fix is None and f"if {NEXT} was back-dated" in (finding.help or "")
+
+
+def test_a_function_that_a_default_calls_is_not_dropped(tmp_path: Path) -> None:
+    """Changing the return type of a function a column default calls: dropping the function first
+    would fail (2BP01), so no fix is offered, and the help names the default."""
+    root = write_tree(tmp_path, {
+        INIT: 'CREATE TABLE "Post" ("id" TEXT NOT NULL);',
+        NEXT: 'CREATE OR REPLACE FUNCTION gen_code() RETURNS text AS $$ SELECT md5(random()::text) $$ LANGUAGE sql;\n'
+              'ALTER TABLE "Post" ADD COLUMN "code" TEXT DEFAULT gen_code();',
+        LAST: 'CREATE OR REPLACE FUNCTION gen_code() RETURNS varchar AS $$ SELECT md5(random()::text)::varchar $$ LANGUAGE sql;',
+    })
+    (finding,) = [f for f in analyse(root).findings if f.code == "function-return-type"]
+    assert finding.fix is None and "the default of column code" in (finding.help or "")

@@ -349,10 +349,18 @@ class StatementHandlers:
         )
 
     def _new_label_in_use(self, type_name: QName, value: exp.Expression | None) -> None:
-        """A label added by this migration's transaction cannot be used in it yet (55P04)."""
+        """A string used as a value of an enum must be one of its labels (22P02), and a label added
+        by this migration's transaction cannot be used in it yet (55P04)."""
         while isinstance(value, (exp.Cast, exp.Paren)):
             value = value.this
-        if not isinstance(value, exp.Literal) or not value.is_string or not self.labels_added_here:
+        if not isinstance(value, exp.Literal) or not value.is_string or value.this.startswith("{"):
+            return  # '{"A","B"}' is an array's input, for a column of the enum's array type
+        enum = self.state.types.get(type_name)
+        if enum is not None and enum.values is not None and value.this not in enum.values:
+            self.require("label", type_name, present=False, detail=value.this, sqlstate="22P02",
+                         message=f'invalid input value for enum {pg_name(type_name)}: "{value.this}"')
+            return
+        if not self.labels_added_here:
             return
         origin = self.labels_added_here.get((type_name, value.this))
         if origin is not None:
@@ -486,8 +494,30 @@ class StatementHandlers:
         ctes = {identifier_name(cte.args["alias"].this) for cte in query.find_all(exp.CTE) if cte.args.get("alias") is not None}
         reads = {q for table in query.find_all(exp.Table) if (q := self.q(table)) is not None and q.name not in ctes}
         mentions = {identifier_name(column.this) or "" for column in query.find_all(exp.Column)}
+        mentions |= self._star_columns(query)
         calls = {str(call.this).lower() for call in query.find_all(exp.Anonymous) if isinstance(call.this, str)}
         return frozenset(reads), frozenset(mentions - {""}), frozenset(calls)
+
+    def _star_columns(self, query: exp.Expression) -> set[str]:
+        """The columns a ``*`` or ``t.*`` of the view's select list stands for: PostgreSQL expands it
+        when the view is created, and the view then depends on each of those columns."""
+        found: set[str] = set()
+        for star in query.find_all(exp.Star):
+            qualified = star.parent if isinstance(star.parent, exp.Column) else None
+            select = (qualified or star).parent
+            if not isinstance(select, exp.Select):
+                continue  # count(*) and the like
+            source = select.args.get("from_") or select.args.get("from")
+            tables = [source.this] if isinstance(source, exp.From) else []
+            tables += [join.this for join in select.args.get("joins") or []]
+            for table in tables:
+                if not isinstance(table, exp.Table) or (qualified is not None and qualified.table != table.alias_or_name):
+                    continue
+                name = self.q(table)
+                state = self.state.tables.get(name) if name is not None else None
+                if state is not None and state.columns is not None:
+                    found |= set(state.columns)
+        return found
 
     def _views_in_the_way(self, views: list[RelationState], sqlstate: str, message: str, detail: str) -> None:
         if views:
@@ -513,6 +543,7 @@ class StatementHandlers:
             if existing.returns and command.returns and existing.returns != command.returns and not command.procedure:
                 users = tuple(f"trigger {t.name} on {t.table}" for t in self.state.triggers.values() if t.function is not None and t.function.name == command.name.name)
                 users += tuple(f"view {v.name}" for v in self.state.views_calling(command.name.name))
+                users += self._defaults_calling(command.name.name)
                 self.fail("42P13", "cannot change return type of existing function", "function-return-type",
                           _creation("function", key, f"function {new.signature}", new, existing, False),
                           detail=f"it returns {existing.returns} (created by {_where(existing.created_by)}); this definition returns {command.returns}",
@@ -522,6 +553,19 @@ class StatementHandlers:
         label = f"function {new.signature}"
         if self.creating("function", key, label, new, existing, False, None, "42723", f"function {new.signature} already exists with same argument types"):
             self.state.functions[key] = new
+
+    def _defaults_calling(self, function: str) -> tuple[str, ...]:
+        """Columns whose default calls a function: dropping the function would fail (2BP01). Asked
+        only when a function's return type changes, so reading every default here is rare."""
+        found = []
+        for table in self.state.tables.values():
+            for column in (table.columns or {}).values():
+                default = column.default_node if column.default_ast is not None else None
+                if default is not None and any(
+                    isinstance(call.this, str) and call.this.lower() == function.lower() for call in default.find_all(exp.Anonymous)
+                ):
+                    found.append(f"the default of column {column.name} of {table.name}")
+        return tuple(found)
 
     def _check_sql_body(self, body: str) -> None:
         """A LANGUAGE sql body is checked when the function is created: the tables it reads must exist."""
@@ -744,7 +788,7 @@ class StatementHandlers:
                     if not if_exists:
                         self.require("column", table.name, present=False, detail=name)
                     continue
-                if current.columns is not None:  # what it needs (re-sequencing keeps readers before it)
+                if current.columns is not None:  # what it needs (a later reader's finding names this drop)
                     self.require("column", table.name, detail=name)
                 if not action.args.get("cascade"):
                     views = self.state.views_on(table.name, name)

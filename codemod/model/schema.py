@@ -14,7 +14,7 @@ from typing import Any, cast, overload
 from sqlglot import exp
 
 from codemod.model.tree import Statement
-from codemod.names import QName
+from codemod.names import DEFAULT_SCHEMA, QName, identifier_name
 
 
 def render(node: exp.Expression | None, dialect: str) -> str:
@@ -172,7 +172,14 @@ class ConstraintDef:
 
     @property
     def signature(self) -> str:
-        return render(self.body, self.dialect)
+        """The definition as comparable text; ``"public"."T"`` and ``"T"`` are the same table."""
+        body = self.body
+        if any(table.args.get("db") is not None for table in body.find_all(exp.Table)):
+            body = body.copy()
+            for table in body.find_all(exp.Table):
+                if identifier_name(table.args.get("db")) == DEFAULT_SCHEMA:
+                    table.set("db", None)
+        return render(body, self.dialect)
 
     @property
     def sql(self) -> str:

@@ -1,0 +1,2 @@
+-- AddForeignKey
+-- codemod: removed duplicate constraint 'BlogComment_postId_fkey' on "BlogComment", already created by migration 20240102000000_comments

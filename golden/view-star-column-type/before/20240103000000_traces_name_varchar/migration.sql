@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "traces" ALTER COLUMN "name" SET DATA TYPE VARCHAR(1000);

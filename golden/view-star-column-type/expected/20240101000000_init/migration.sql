@@ -1,0 +1,7 @@
+-- CreateTable
+CREATE TABLE "traces" (
+    "id" TEXT NOT NULL,
+    "name" TEXT,
+
+    CONSTRAINT "traces_pkey" PRIMARY KEY ("id")
+);

@@ -1,0 +1,1 @@
+CREATE VIEW traces_view AS SELECT t.* FROM "traces" t;
