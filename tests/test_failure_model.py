@@ -183,6 +183,16 @@ END $$;""",
         "missing-object",
     ),
     Case(
+        "function-input-renamed",
+        {
+            INIT: 'CREATE TABLE "Post" ("id" TEXT NOT NULL);\nCREATE FUNCTION post_count(p_id text) RETURNS integer AS $$ SELECT count(*)::int FROM "Post" WHERE "id" = p_id $$ LANGUAGE sql;',
+            NEXT: 'CREATE OR REPLACE FUNCTION post_count(post_id text) RETURNS integer AS $$ SELECT count(*)::int FROM "Post" WHERE "id" = post_id $$ LANGUAGE sql;',
+        },
+        NEXT,
+        "42P13",
+        "function-return-type",
+    ),
+    Case(
         "new-value-of-a-renamed-enum",
         {
             INIT: 'CREATE TYPE "Role" AS ENUM (\'OWNER\');\nCREATE TABLE "Member" ("id" INT NOT NULL, "role" "Role" NOT NULL);',

@@ -2,14 +2,16 @@
 
 What it finds: a ``CREATE OR REPLACE FUNCTION`` whose name and argument types match a function
 created earlier in the tree, with another return type (``RETURNS TABLE (…)`` with other columns
-counts too).
+counts too), or another name for one of its named input arguments.
 
-Why it breaks: ``OR REPLACE`` may change a function's body, not its return type: PostgreSQL stops
-with ``cannot change return type of existing function`` (42P13).
+Why it breaks: ``OR REPLACE`` may change a function's body, not its return type or the names of
+its inputs: PostgreSQL stops with ``cannot change return type of existing function`` or
+``cannot change name of input parameter`` (42P13).
 
 What the fix does: inserts ``DROP FUNCTION IF EXISTS name(argument types);`` before the statement,
-so that it creates the function anew. Where triggers or views created earlier in the tree use
-the function, dropping it would fail (or, with CASCADE, drop them): then no fix is offered.
+so that it creates the function anew. Where triggers, views or column defaults created earlier
+in the tree use the function, dropping it would fail (or, with CASCADE, drop them): then no fix
+is offered.
 
 Fix safety: safe when nothing uses the function; no fix otherwise.
 

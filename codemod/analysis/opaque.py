@@ -64,6 +64,7 @@ class CreateFunction:
     procedure: bool
     language: str = ""
     body: str | None = None
+    input_names: tuple[str, ...] = ()  # the input arguments' names, "" for an unnamed one
 
 
 @dataclass
@@ -236,6 +237,7 @@ def _create_function(tokens: list[Token], words: list[str], index: int, or_repla
     if name is None or at >= len(tokens) or tokens[at].token_type != TokenType.L_PAREN:
         return None
     arguments: list[str] = []
+    names: list[str] = []
     depth, start = 0, at + 1
     close = None
     for position in range(at, len(tokens)):
@@ -249,11 +251,13 @@ def _create_function(tokens: list[Token], words: list[str], index: int, or_repla
                 break
         elif kind == TokenType.COMMA and depth == 1:
             arguments.append(_argument_type(tokens[start:position]))
+            names.append(_argument_name(tokens[start:position]))
             start = position + 1
     if close is None:
         return None
     if close > start:
         arguments.append(_argument_type(tokens[start:close]))
+        names.append(_argument_name(tokens[start:close]))
     returns = ""
     if words[close + 1 : close + 2] == ["RETURNS"]:
         end = close + 2
@@ -268,7 +272,8 @@ def _create_function(tokens: list[Token], words: list[str], index: int, or_repla
     identity = tuple(argument for argument in arguments if argument)
     language = next((tokens[i + 1].text.strip("'\"").lower() for i in range(close, len(tokens) - 1) if words[i] == "LANGUAGE"), "")
     body = next((_strip_dollar_quotes(t.text) for t in tokens[close:] if t.token_type in _STRING_TYPES), None)
-    return CreateFunction(name, identity, returns, or_replace, words[index] == "PROCEDURE", language, body)
+    input_names = tuple(name for argument, name in zip(arguments, names, strict=True) if argument)
+    return CreateFunction(name, identity, returns, or_replace, words[index] == "PROCEDURE", language, body, input_names)
 
 
 _TYPE_SYNONYMS = {
@@ -287,6 +292,20 @@ def normalize_type(text: str) -> str:
     if base in _TYPE_SYNONYMS:
         cleaned = _TYPE_SYNONYMS[base] + cleaned[len(base) :]
     return cleaned
+
+
+def _argument_name(tokens: list[Token]) -> str:
+    """The name of one argument ("" when it has none), folded as PostgreSQL folds it."""
+    words = [word(token) for token in tokens]
+    if words[:1] in (["IN"], ["OUT"], ["INOUT"], ["VARIADIC"]):
+        tokens, words = tokens[1:], words[1:]
+    for stop in ("DEFAULT", "="):
+        if stop in words:
+            tokens, words = tokens[: words.index(stop)], words[: words.index(stop)]
+    multiword_starts = {"DOUBLE", "CHARACTER", "TIMESTAMP", "TIME", "BIT", "INTERVAL", "NATIONAL"}
+    if len(tokens) >= 2 and words[0] not in multiword_starts and tokens[1].token_type not in (TokenType.L_PAREN, TokenType.DOT):
+        return _part(tokens[0])
+    return ""
 
 
 def _argument_type(tokens: list[Token]) -> str:

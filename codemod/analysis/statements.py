@@ -537,17 +537,24 @@ class StatementHandlers:
         if command.language == "sql" and command.body and self.postgres:
             self._check_sql_body(command.body)
         key = (command.name, command.arguments)
-        new = FunctionState(command.name, command.arguments, command.returns, self.statement())
+        new = FunctionState(command.name, command.arguments, command.returns, self.statement(), command.input_names)
         existing = self.state.functions.get(key)
         if existing is not None and command.or_replace:
+            renamed = next(((old, name) for old, name in zip(existing.input_names, command.input_names, strict=False) if old and old != name), None)
             if existing.returns and command.returns and existing.returns != command.returns and not command.procedure:
-                users = tuple(f"trigger {t.name} on {t.table}" for t in self.state.triggers.values() if t.function is not None and t.function.name == command.name.name)
-                users += tuple(f"view {v.name}" for v in self.state.views_calling(command.name.name))
-                users += self._defaults_calling(command.name.name)
-                self.fail("42P13", "cannot change return type of existing function", "function-return-type",
-                          _creation("function", key, f"function {new.signature}", new, existing, False),
-                          detail=f"it returns {existing.returns} (created by {_where(existing.created_by)}); this definition returns {command.returns}",
-                          dependents=users)
+                message = "cannot change return type of existing function"
+                detail = f"it returns {existing.returns} (created by {_where(existing.created_by)}); this definition returns {command.returns}"
+            elif renamed is not None:
+                message = f'cannot change name of input parameter "{renamed[0]}"'
+                detail = f"{_where(existing.created_by)} named it {renamed[0]!r}; this definition names it {renamed[1] or 'nothing'!r}"
+            else:
+                self.state.functions[key] = new
+                return
+            users = tuple(f"trigger {t.name} on {t.table}" for t in self.state.triggers.values() if t.function is not None and t.function.name == command.name.name)
+            users += tuple(f"view {v.name}" for v in self.state.views_calling(command.name.name))
+            users += self._defaults_calling(command.name.name)
+            self.fail("42P13", message, "function-return-type", _creation("function", key, f"function {new.signature}", new, existing, False),
+                      detail=detail, dependents=users)
             self.state.functions[key] = new
             return
         label = f"function {new.signature}"

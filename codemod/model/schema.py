@@ -291,6 +291,7 @@ class FunctionState:
     arguments: tuple[str, ...]
     returns: str
     created_by: Statement | None = None
+    input_names: tuple[str, ...] = ()  # "" for an unnamed argument; OR REPLACE may not rename one
 
     @property
     def signature(self) -> str:
