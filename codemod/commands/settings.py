@@ -40,10 +40,16 @@ def settings_from(
 
 
 def _read_again_after_a_writer(error: CodemodError, settings: Settings, options: AnalyseOptions) -> Analysis:
-    """A read that failed while another codemod run was renaming folders is made again after it."""
+    """A read that failed while another codemod run was renaming folders is made again after it.
+
+    The tree is read migration by migration during the replay, so the other run may also have
+    finished by the time the read fails: a path that is gone now means the tree changed, and it
+    is read again too."""
     from codemod.fs.lock import wait_for_writer
 
-    if error.path is None or not wait_for_writer(error.path):
+    if error.path is None:
+        fail(error)
+    if not wait_for_writer(error.path) and os.path.lexists(error.path):
         fail(error)
     try:
         return analyse(Path(settings.get("path")), options)
