@@ -21,3 +21,7 @@ class CodemodError(Exception):
             return self.problem
         where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.problem}"
+
+
+class PathGone(CodemodError):
+    """A folder of the tree vanished while it was read (another run may be renaming folders)."""

@@ -23,7 +23,7 @@ from codemod.analysis.discover import (
 from codemod.analysis.load import decode, decode_utf16, detect_newline, read_if_present, sniff_encoding
 from codemod.analysis.parse import parse_statement
 from codemod.analysis.split import split_tokens, tokenize
-from codemod.errors import CodemodError
+from codemod.errors import CodemodError, PathGone
 from codemod.model import Migration, MigrationTree, Span, Statement
 from codemod.progress import Progress
 
@@ -79,6 +79,8 @@ def read_folder(folder: Path) -> tuple[bytes | None, tuple[str, ...]]:
         return raw, ()
     try:
         return None, tuple(sorted(entry.name for entry in folder.iterdir()))
+    except FileNotFoundError as error:
+        raise PathGone(f"cannot list directory: {error.strerror}", folder) from error
     except OSError as error:
         raise CodemodError(f"cannot list directory: {error.strerror}", folder) from error
 

@@ -10,7 +10,7 @@ import typer
 from codemod.commands.common import OrderOption, fail
 from codemod.config import Settings, load_settings
 from codemod.engine import AnalyseOptions, Analysis, CacheChoice, analyse
-from codemod.errors import CodemodError
+from codemod.errors import CodemodError, PathGone
 
 
 def codes(values: list[str] | None) -> list[str] | None:
@@ -39,20 +39,20 @@ def settings_from(
     return settings
 
 
-def _read_again_after_a_writer(error: CodemodError, settings: Settings, options: AnalyseOptions) -> Analysis:
+def _read_again_after_a_writer(error: CodemodError, settings: Settings, options: AnalyseOptions, cache: CacheChoice | None) -> Analysis:
     """A read that failed while another codemod run was renaming folders is made again after it.
 
     The tree is read migration by migration during the replay, so the other run may also have
-    finished by the time the read fails: a path that is gone now means the tree changed, and it
+    finished by the time the read fails: a folder that vanished means the tree changed, and it
     is read again too."""
     from codemod.fs.lock import wait_for_writer
 
     if error.path is None:
         fail(error)
-    if not wait_for_writer(error.path) and os.path.lexists(error.path):
+    if not wait_for_writer(error.path) and not isinstance(error, PathGone):
         fail(error)
     try:
-        return analyse(Path(settings.get("path")), options)
+        return analyse(Path(settings.get("path")), options, cache=cache)
     except CodemodError as again:
         fail(again)
 
@@ -78,7 +78,7 @@ def analyse_with(settings: Settings, verbose: bool, use_cache: bool = False) -> 
         with progress_reporter() as progress:
             analysis = analyse(Path(settings.get("path")), options, progress=progress, cache=cache)
     except CodemodError as error:
-        analysis = _read_again_after_a_writer(error, settings, options)
+        analysis = _read_again_after_a_writer(error, settings, options, cache)
     if verbose:
         from codemod.reporting.text import verbose_cache, verbose_stats
 
