@@ -14,7 +14,7 @@ from sqlglot.dialects.dialect import Dialect
 from codemod.allocate import Slot, allocate
 from codemod.analysis.discover import order_disagreements, sort_names
 from codemod.analysis.replay import Creation, Failure, Replay, Requirement, StatementReport
-from codemod.analysis.sequence import created_before, remover_of, resequence, same_outcome
+from codemod.analysis.sequence import resequence, same_outcome
 from codemod.analysis.table_elements import (
     Action,
     ForeignKey,
@@ -111,11 +111,11 @@ class Context:
 
     def created_before(self, requirement: Requirement, seq: int) -> StatementReport | None:
         """The last statement before ``seq`` that created what a requirement names."""
-        return created_before(self.replay, requirement, seq)
+        return self.replay.created_before(requirement, seq)
 
     def remover(self, report: StatementReport, requirement: Requirement) -> str | None:
         """The migration that dropped or renamed what a statement needs, after creating it earlier."""
-        return remover_of(self.replay, report, requirement)
+        return self.replay.remover(report, requirement)
 
     def resequenced(self) -> tuple[list[str], set[str]] | None:
         """An order of the migrations in which every need comes first, and the migrations whose

@@ -28,7 +28,7 @@ from codemod.analysis import opaque, plpgsql
 from codemod.analysis.conditions import decide
 from codemod.analysis.parse import parse_statement
 from codemod.analysis.statements import StatementHandlers
-from codemod.model.schema import EXTENSION_TYPES, IndexMap, NodeRef, SchemaObject, SchemaState
+from codemod.model.schema import EXTENSION_TYPES, IndexMap, NodeRef, SchemaObject, SchemaState, TableState
 from codemod.model.tree import UNPARSED, Migration, MigrationTree, Statement
 from codemod.names import QName
 
@@ -178,6 +178,34 @@ class Replay:
 
     def creators(self, kind: str, key: object) -> list[StatementReport]:
         return self.creation_log.get((kind, key), [])
+
+    def created_before(self, requirement: Requirement, seq: int) -> StatementReport | None:
+        """The last statement before ``seq`` that created what a requirement names; a column may have
+        come with its table's ``CREATE TABLE``."""
+        kinds = ("table", "relation") if requirement.kind in ("table", "relation") else (requirement.log_kind,)
+        found = [report for kind in kinds for report in self.creators(kind, requirement.key) if report.seq < seq]
+        if not found and requirement.kind == "column":
+            for report in self.creators("table", requirement.name):
+                if report.seq < seq and any(
+                    creation.kind == "table" and isinstance(creation.new, TableState) and requirement.detail in (creation.new.columns or {})
+                    for creation in report.creations
+                ):
+                    found.append(report)
+        return max(found, key=lambda report: report.seq) if found else None
+
+    def remover(self, report: StatementReport, requirement: Requirement) -> str | None:
+        """The migration that took away an object a statement needs: the last statement before it
+        that needed the object and found it (a ``DROP COLUMN`` needs its column), if the object was
+        created before that (None: it was there before the tree, or nothing took it away)."""
+        kinds = {"table", "relation"} if requirement.kind in ("table", "relation") else {requirement.kind}
+        for earlier in reversed(self.reports[: report.seq]):
+            if not earlier.certain or earlier.caught:
+                continue
+            if any(need.present and need.kind in kinds and need.key == requirement.key for need in earlier.requirements):
+                if self.created_before(requirement, earlier.seq) is None:
+                    return None
+                return earlier.statement.migration.name
+        return None
 
 
 def replay_tree(tree: MigrationTree, dialect: Dialect) -> Replay:

@@ -17,9 +17,8 @@ from collections.abc import Callable
 
 from sqlglot.dialects.dialect import Dialect
 
-from codemod.analysis.replay import Replay, Requirement, StatementReport, replay_tree
+from codemod.analysis.replay import Replay, StatementReport, replay_tree
 from codemod.model import MigrationTree
-from codemod.model.schema import TableState
 
 
 def dependency_edges(replay: Replay) -> set[tuple[str, str]]:
@@ -34,39 +33,6 @@ def dependency_edges(replay: Replay) -> set[tuple[str, str]]:
             if creator is not None and creator != user:
                 edges.add((creator, user))
     return edges
-
-
-def remover_of(replay: Replay, report: StatementReport, requirement: Requirement) -> str | None:
-    """The migration that took away an object a statement needs: the last statement before it that
-    needed the object and found it (a ``DROP COLUMN`` needs its column), if the object was created
-    before that.
-
-    Re-sequencing does not move such a drop after its readers: a database that applied the drop
-    has lost the object and its data, and the reader would fail there all the same."""
-    kinds = {"table", "relation"} if requirement.kind in ("table", "relation") else {requirement.kind}
-    for earlier in reversed(replay.reports[: report.seq]):
-        if not earlier.certain or earlier.caught:
-            continue
-        if any(need.present and need.kind in kinds and need.key == requirement.key for need in earlier.requirements):
-            if created_before(replay, requirement, earlier.seq) is None:
-                return None  # it was there from before the tree: nothing to reorder
-            return earlier.statement.migration.name
-    return None
-
-
-def created_before(replay: Replay, requirement: Requirement, seq: int) -> StatementReport | None:
-    """The last statement before ``seq`` that created what a requirement names; a column may have
-    come with its table's ``CREATE TABLE``."""
-    kinds = ("table", "relation") if requirement.kind in ("table", "relation") else (requirement.log_kind,)
-    found = [report for kind in kinds for report in replay.creators(kind, requirement.key) if report.seq < seq]
-    if not found and requirement.kind == "column":
-        for report in replay.creators("table", requirement.name):
-            if report.seq < seq and any(
-                creation.kind == "table" and isinstance(creation.new, TableState) and requirement.detail in (creation.new.columns or {})
-                for creation in report.creations
-            ):
-                found.append(report)
-    return max(found, key=lambda report: report.seq) if found else None
 
 
 def _creator(replay: Replay, report: StatementReport, kind: str, key: object, present: bool, requirement_kind: str) -> str | None:
