@@ -21,7 +21,9 @@ re-add); what only the existing object has is kept (a ``NOT NULL`` column withou
 nullable so that inserts written for the later definition work); what it tightens or retypes
 (``SET NOT NULL``, ``TYPE``) is left as it is and reported, unless ``--unsafe-fixes``. After a
 skipped ``CREATE TABLE IF NOT EXISTS``, the columns only it has are added
-(``ADD COLUMN IF NOT EXISTS``); the statement itself stays.
+(``ADD COLUMN IF NOT EXISTS``); the statement itself stays. A function created again with the
+same arguments becomes ``CREATE OR REPLACE``: the later body is the one meant (a new return type
+then gets ``function-return-type``'s ``DROP FUNCTION`` first).
 
 Fix safety: safe; the risky parts (type changes, ``SET NOT NULL``, dropping columns) are only
 applied with ``--unsafe-fixes`` and otherwise named in the fix's description.
@@ -56,7 +58,7 @@ from codemod.context import (
 )
 from codemod.model import Edit, Finding, Fix, Statement
 from codemod.model.rules import Rule
-from codemod.model.schema import ColumnDef, ConstraintDef, IndexState, TableState, TypeState
+from codemod.model.schema import ColumnDef, ConstraintDef, FunctionState, IndexState, TableState, TypeState
 from codemod.names import QName, fold, quote_ident, truncate
 from transforms.reconcile import Delta, column_changes, constraint_change, enum_delta, table_delta
 
@@ -163,6 +165,8 @@ def _outcome(context: Context, report: StatementReport, creation: Creation, wher
         delta = enum_delta(existing, new)
     elif isinstance(existing, IndexState) and isinstance(new, IndexState):
         return _index_fix(report, existing, new, where, context.unsafe_fixes)
+    elif isinstance(existing, FunctionState) and isinstance(new, FunctionState):
+        return _or_replace(report)
     else:
         return "codemod cannot compare them"
     if isinstance(delta, str):
@@ -231,6 +235,19 @@ def _index_fix(report: StatementReport, existing: IndexState, new: IndexState, w
     newline = statement.migration.newline
     text = f"DROP INDEX {new.name.sql()};{newline}{report.text}"
     return Fix(f"rebuild the index as this later definition says (drop {new.name}, create it again)", [_replace(report, text)])
+
+
+def _or_replace(report: StatementReport) -> Fix | str:
+    """A function created again with the same arguments: the later definition is meant to replace
+    the earlier one, which is what ``CREATE OR REPLACE`` does (a new return type is then the
+    function-return-type rule's, on the next round)."""
+    statement = report.statement
+    tokens = statement.tokens
+    if report.guarded or len(tokens) < 2 or tokens[0].text.upper() != "CREATE" or tokens[1].text.upper() not in ("FUNCTION", "PROCEDURE"):
+        return "codemod cannot add OR REPLACE here"
+    after_create = tokens[0].end + 1
+    edit = replace_chars(statement.migration, after_create, after_create, " OR REPLACE")
+    return Fix("make it CREATE OR REPLACE: the later definition replaces the earlier one", [edit])
 
 
 def _action_fix(context: Context, report: StatementReport, creation: Creation, where: str) -> Fix | str:
