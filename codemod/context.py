@@ -105,8 +105,7 @@ class Context:
 
     def creator_after(self, requirement: Requirement, seq: int) -> StatementReport | None:
         """The first statement after ``seq`` that creates what a requirement names."""
-        kinds = ("table", "relation") if requirement.kind in ("table", "relation") else (requirement.log_kind,)
-        found = [r for kind in kinds if (r := self.replay.first_creation_after(kind, requirement.key, seq)) is not None]
+        found = [r for kind in requirement.log_kinds if (r := self.replay.first_creation_after(kind, requirement.key, seq)) is not None]
         return min(found, key=lambda report: report.seq) if found else None
 
     def created_before(self, requirement: Requirement, seq: int) -> StatementReport | None:

@@ -38,12 +38,13 @@ from typing import Any, BinaryIO
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
+from codemod.analysis.discover import MIGRATION_FILE
 from codemod.analysis.replay import Replay
 from codemod.analysis.stream import replay_listing
-from codemod.analysis.tree import Listing, decoded_migration, read_folder, reparse_lazily, tree_of
+from codemod.analysis.tree import Contents, Listing, decoded_migration, read_folder, reparse_lazily, tree_of
 from codemod.errors import CodemodError
 from codemod.model import Migration, MigrationTree, Span, Statement
-from codemod.model.schema import NodeRef
+from codemod.model.schema import NodePath, NodeRef, follow, node_path
 from codemod.model.tree import UNPARSED
 from codemod.progress import Progress
 
@@ -101,7 +102,7 @@ def load_with_cache(listing: Listing, directory: Path, progress: Progress | None
 # ── keys ─────────────────────────────────────────────────────────────────────────────────
 
 
-def _chain_keys(listing: Listing, contents: list[tuple[bytes | None, tuple[str, ...]]]) -> list[str]:
+def _chain_keys(listing: Listing, contents: list[Contents]) -> list[str]:
     """The key of each prefix: what codemod is, and every migration up to there, in order."""
     running = hashlib.sha256(f"{FORMAT}\0{_code_fingerprint()}\0{listing.provider}\0{listing.order}".encode())
     keys = []
@@ -192,7 +193,7 @@ def _read_entry(path: Path) -> dict[str, Any] | None:
 def _refill(migration: Migration, folder: Path, raw: bytes | None, dialect: Dialect) -> None:
     """A restored migration gets its folder, bytes and text back from this run's read."""
     migration.folder = folder
-    migration.sql_path = folder / "migration.sql"
+    migration.sql_path = folder / MIGRATION_FILE
     if raw is None:
         return
     fresh = decoded_migration(folder, raw)
@@ -320,22 +321,17 @@ class _Pickler(pickle.Pickler):
         self.dispatch_table = table
 
     def _reduce_node(self, node: exp.Expression) -> tuple:
-        path = []
-        root: Any = node
-        while root.parent is not None:
-            path.append((root.arg_key, root.index))
-            root = root.parent
-        path.reverse()
+        root, path = node_path(node)
         statement = self.roots.get(id(root))
         if statement is not None:
-            return (NodeRef, (statement, tuple(path)))
+            return (NodeRef, (statement, path))
         value = self.values.get(id(root))
         if value is None:
             from sqlglot import serde
 
             value = self.values[id(root)] = _NodeValue(serde.dump(root))
             value.keep = root  # the id stays this root's while the pickle is made
-        return (_follow, (value, tuple(path)))
+        return (_follow, (value, path))
 
 
 def _expression_classes() -> list[type]:
@@ -385,19 +381,15 @@ class _NodeValue:
     def __reduce__(self) -> tuple:
         return (_NodeValue, (self.payload,))
 
-    def node(self, path: tuple[tuple[str, int | None], ...]) -> exp.Expression:
+    def node(self, path: NodePath) -> exp.Expression:
         if self.root is None:
             from sqlglot import serde
 
             loaded = serde.load(self.payload)
             assert isinstance(loaded, exp.Expression)
             self.root = loaded
-        node = self.root
-        for key, index in path:
-            child = node.args[key]
-            node = child[index] if index is not None else child
-        return node
+        return follow(self.root, path)
 
 
-def _follow(value: _NodeValue, path: tuple[tuple[str, int | None], ...]) -> exp.Expression:
+def _follow(value: _NodeValue, path: NodePath) -> exp.Expression:
     return value.node(path)

@@ -12,17 +12,6 @@ from codemod.errors import CodemodError
 BOM = b"\xef\xbb\xbf"
 
 
-def read_bytes(path: Path) -> bytes:
-    if path.exists() and not path.is_file() and not path.is_dir():  # a FIFO or a device would block or never end
-        raise CodemodError("not a regular file", path)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as error:
-        raise CodemodError("file not found", path) from error
-    except OSError as error:
-        raise CodemodError(f"cannot read: {error.strerror}", path) from error
-
-
 _ABSENT = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # what Path.exists() reads as "no such file"
 
 

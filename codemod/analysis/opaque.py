@@ -250,14 +250,16 @@ def _create_function(tokens: list[Token], words: list[str], index: int, or_repla
                 close = position
                 break
         elif kind == TokenType.COMMA and depth == 1:
-            arguments.append(_argument_type(tokens[start:position]))
-            names.append(_argument_name(tokens[start:position]))
+            argument_name, argument = _argument(tokens[start:position])
+            names.append(argument_name)
+            arguments.append(argument)
             start = position + 1
     if close is None:
         return None
     if close > start:
-        arguments.append(_argument_type(tokens[start:close]))
-        names.append(_argument_name(tokens[start:close]))
+        argument_name, argument = _argument(tokens[start:close])
+        names.append(argument_name)
+        arguments.append(argument)
     returns = ""
     if words[close + 1 : close + 2] == ["RETURNS"]:
         end = close + 2
@@ -294,37 +296,23 @@ def normalize_type(text: str) -> str:
     return cleaned
 
 
-def _argument_name(tokens: list[Token]) -> str:
-    """The name of one argument ("" when it has none), folded as PostgreSQL folds it."""
+def _argument(tokens: list[Token]) -> tuple[str, str]:
+    """One argument's name ("" when it has none, folded as PostgreSQL folds it) and type (without
+    its mode and default; "" for an OUT argument, which is not part of the identity)."""
     words = [word(token) for token in tokens]
-    if words[:1] in (["IN"], ["OUT"], ["INOUT"], ["VARIADIC"]):
-        tokens, words = tokens[1:], words[1:]
-    for stop in ("DEFAULT", "="):
-        if stop in words:
-            tokens, words = tokens[: words.index(stop)], words[: words.index(stop)]
-    multiword_starts = {"DOUBLE", "CHARACTER", "TIMESTAMP", "TIME", "BIT", "INTERVAL", "NATIONAL"}
-    if len(tokens) >= 2 and words[0] not in multiword_starts and tokens[1].token_type not in (TokenType.L_PAREN, TokenType.DOT):
-        return _part(tokens[0])
-    return ""
-
-
-def _argument_type(tokens: list[Token]) -> str:
-    """The type of one argument: without its mode, name and default; OUT arguments are not identity."""
-    words = [word(token) for token in tokens]
-    if not tokens:
-        return ""
-    if words[0] == "OUT":
-        return ""
+    if not tokens or words[0] == "OUT":
+        return "", ""
     if words[0] in ("IN", "INOUT", "VARIADIC"):
         tokens, words = tokens[1:], words[1:]
     for stop in ("DEFAULT", "="):
         if stop in words:
             cut = words.index(stop)
             tokens, words = tokens[:cut], words[:cut]
+    name = ""
     multiword_starts = {"DOUBLE", "CHARACTER", "TIMESTAMP", "TIME", "BIT", "INTERVAL", "NATIONAL"}
     if len(tokens) >= 2 and words[0] not in multiword_starts and tokens[1].token_type != TokenType.L_PAREN and tokens[1].token_type != TokenType.DOT:
-        tokens = tokens[1:]  # a named argument: drop the name
-    return normalize_type(" ".join(token.text for token in tokens))
+        name, tokens = _part(tokens[0]), tokens[1:]  # a named argument
+    return name, normalize_type(" ".join(token.text for token in tokens))
 
 
 def _alter_table_other(tokens: list[Token], words: list[str]) -> Command | None:

@@ -81,6 +81,12 @@ class Requirement:
     def log_kind(self) -> str:
         return "table" if self.kind == "relation" else self.kind
 
+    @property
+    def log_kinds(self) -> tuple[str, ...]:
+        """The kinds under which the replay may have logged what it names (a relation need can be
+        met by a table, a view or a sequence)."""
+        return ("table", "relation") if self.kind in ("table", "relation") else (self.log_kind,)
+
     def __str__(self) -> str:
         if self.kind == "column":
             return f"column {self.detail!r} of {self.name}"
@@ -182,8 +188,7 @@ class Replay:
     def created_before(self, requirement: Requirement, seq: int) -> StatementReport | None:
         """The last statement before ``seq`` that created what a requirement names; a column may have
         come with its table's ``CREATE TABLE``."""
-        kinds = ("table", "relation") if requirement.kind in ("table", "relation") else (requirement.log_kind,)
-        found = [report for kind in kinds for report in self.creators(kind, requirement.key) if report.seq < seq]
+        found = [report for kind in requirement.log_kinds for report in self.creators(kind, requirement.key) if report.seq < seq]
         if not found and requirement.kind == "column":
             for report in self.creators("table", requirement.name):
                 if report.seq < seq and any(
@@ -197,11 +202,10 @@ class Replay:
         """The migration that took away an object a statement needs: the last statement before it
         that needed the object and found it (a ``DROP COLUMN`` needs its column), if the object was
         created before that (None: it was there before the tree, or nothing took it away)."""
-        kinds = {"table", "relation"} if requirement.kind in ("table", "relation") else {requirement.kind}
         for earlier in reversed(self.reports[: report.seq]):
             if not earlier.certain or earlier.caught:
                 continue
-            if any(need.present and need.kind in kinds and need.key == requirement.key for need in earlier.requirements):
+            if any(need.present and need.log_kind in requirement.log_kinds and need.key == requirement.key for need in earlier.requirements):
                 if self.created_before(requirement, earlier.seq) is None:
                     return None
                 return earlier.statement.migration.name

@@ -507,7 +507,7 @@ class StatementHandlers:
             select = (qualified or star).parent
             if not isinstance(select, exp.Select):
                 continue  # count(*) and the like
-            source = select.args.get("from_") or select.args.get("from")
+            source = _from_clause(select)
             tables = [source.this] if isinstance(source, exp.From) else []
             tables += [join.this for join in select.args.get("joins") or []]
             for table in tables:
@@ -977,11 +977,9 @@ class StatementHandlers:
         if not self.require("relation", table):
             return
         self._require_columns(table, frozenset(c for c in columns if c))
-        alone = (isinstance(node, exp.Update) and not node.args.get("from_") and not node.args.get("from")) or (
-            isinstance(node, exp.Delete) and not node.args.get("using"))
-        if alone and isinstance(node, (exp.Update, exp.Delete)):  # no other table: the columns it names are its own
-            alias = target.alias_or_name if isinstance(target, exp.Table) else None
-            self._require_columns(table, _own_columns(node, alias))
+        if isinstance(node, exp.Update) and not _from_clause(node) or isinstance(node, exp.Delete) and not node.args.get("using"):
+            # no other table: the columns it names are its own
+            self._require_columns(table, _own_columns(node, {target.alias_or_name} if isinstance(target, exp.Table) else set()))
         if isinstance(node, exp.Insert) and isinstance(node.expression, exp.Select):
             read = _simple_select_columns(node.expression)
             source = self.q(read[0]) if read is not None else None
@@ -1216,36 +1214,35 @@ def _ordered_columns(node: exp.Expression) -> list[str]:
     return found
 
 
+def _from_clause(node: exp.Expression) -> exp.Expression | None:
+    return node.args.get("from_") or node.args.get("from")  # sqlglot has used both names
+
+
 def _simple_select_columns(select: exp.Select) -> tuple[exp.Table, frozenset[str]] | None:
     """The table of a SELECT that reads one table (no joins, no subqueries) and the columns it
-    names there (only quoted ones, as :func:`_own_columns`; output aliases aside). Anything more
-    complex is not read: a column could belong to another table, or to an outer query."""
-    source = select.args.get("from_") or select.args.get("from")
+    names there (output aliases aside). Anything more complex is not read: a column could belong
+    to another table, or to an outer query."""
+    source = _from_clause(select)
     table = source.this if isinstance(source, exp.From) else None
     if not isinstance(table, exp.Table) or select.args.get("joins") or select.args.get("with") or select.args.get("with_"):
         return None
     if any(inner is not select for inner in select.find_all(exp.Select)) or select.find(exp.Subquery, exp.Exists) is not None:
         return None
     aliases = {identifier_name(e.args.get("alias")) for e in select.expressions if isinstance(e, exp.Alias)}
-    qualifiers = {table.alias_or_name, table.name}
-    names = set()
-    for column in select.find_all(exp.Column):
-        identifier = column.this
-        if (not column.table or column.table in qualifiers) and isinstance(identifier, exp.Identifier) and identifier.args.get("quoted"):
-            names.add(identifier_name(identifier) or "")
-    names -= aliases | {""}
-    return table, frozenset(names)
+    return table, _own_columns(select, {table.alias_or_name, table.name}) - aliases
 
 
-def _own_columns(node: exp.Update | exp.Delete, alias: str | None) -> frozenset[str]:
-    """Columns an UPDATE or DELETE names on its own table: SET targets, and unqualified or aliased
-    references outside subqueries (only where quoted, so that function names and keywords never count)."""
+def _own_columns(node: exp.Update | exp.Delete | exp.Select, qualifiers: set[str]) -> frozenset[str]:
+    """Columns a statement names on its own table: unqualified references, or ones qualified by
+    the table's name or alias, outside subqueries (only where quoted, so that function names and
+    keywords never count)."""
     names = set()
     for column in node.find_all(exp.Column):
-        if column.find_ancestor(exp.Subquery, exp.Select, exp.Exists) is not None:
+        nested = column.find_ancestor(exp.Subquery, exp.Select, exp.Exists)
+        if nested is not None and nested is not node:
             continue
         qualifier = column.table
-        if qualifier and qualifier != alias:
+        if qualifier and qualifier not in qualifiers:
             continue
         identifier = column.this
         if isinstance(identifier, exp.Identifier) and identifier.args.get("quoted"):

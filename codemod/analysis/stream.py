@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from codemod.analysis.replay import Replay, replay_onwards
-from codemod.analysis.tree import Listing, migration_from, read_folder
+from codemod.analysis.tree import Contents, Listing, read_migrations
 from codemod.model import Migration
 from codemod.progress import Progress
 
-Contents = tuple[bytes | None, tuple[str, ...]]
 COLLECT_EVERY = 16  # migrations between collections of the young generation
 LET_GO_FROM = 20_000  # migrations to replay from which their syntax trees are let go (see above)
 
@@ -40,21 +38,14 @@ def replay_listing(
     """The tree's migrations and their replay; ``prefix`` and ``carried`` are an already replayed
     history (the analysis cache), ``contents`` the folders' bytes when the caller read them."""
     migrations = list(prefix or [])
-    dialect = listing.dialect
     let_go = len(listing.folders) - len(migrations) >= LET_GO_FROM
 
     def read_one_by_one() -> Iterator[Migration]:
-        for position in range(len(migrations), len(listing.folders)):
-            if let_go and position % COLLECT_EVERY == 0:
+        for migration in read_migrations(listing, len(migrations), contents, progress):
+            if let_go and migration.position % COLLECT_EVERY == 0:
                 gc.collect(0)  # the syntax trees of the migrations replayed since the last time
-            folder: Path = listing.folders[position]
-            raw, others = contents[position] if contents is not None else read_folder(folder)
-            migration = migration_from(folder, raw, others, dialect)
-            migration.position = position
             migrations.append(migration)
-            if progress is not None:
-                progress(position + 1, len(listing.folders))
             yield migration
 
-    replay, carry = replay_onwards(read_one_by_one(), dialect, carried, let_go)
+    replay, carry = replay_onwards(read_one_by_one(), listing.dialect, carried, let_go)
     return migrations, replay, carry

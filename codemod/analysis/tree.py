@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -57,22 +58,33 @@ def list_tree(path: Path, order: Order = "locale") -> Listing:
 
 def load_tree(path: Path, order: Order = "locale", progress: Progress | None = None) -> MigrationTree:
     listing = list_tree(path, order)
+    return tree_of(listing, list(read_migrations(listing, progress=progress)))
+
+
+Contents = tuple[bytes | None, tuple[str, ...]]  # what read_folder gives
+
+
+def read_migrations(
+    listing: Listing, start: int = 0, contents: list[Contents] | None = None, progress: Progress | None = None
+) -> Iterator[Migration]:
+    """The listed migrations from ``start`` on, each read and parsed when it is asked for;
+    ``contents`` are the folders' bytes when the caller has read them already."""
     dialect = listing.dialect
-    migrations = []
-    for position, folder in enumerate(listing.folders):
-        migration = load_migration(folder, dialect)
+    for position in range(start, len(listing.folders)):
+        folder = listing.folders[position]
+        raw, others = contents[position] if contents is not None else read_folder(folder)
+        migration = migration_from(folder, raw, others, dialect)
         migration.position = position
-        migrations.append(migration)
         if progress is not None:
             progress(position + 1, len(listing.folders))
-    return tree_of(listing, migrations)
+        yield migration
 
 
 def tree_of(listing: Listing, migrations: list[Migration]) -> MigrationTree:
     return MigrationTree(listing.migrations_dir, listing.provider, listing.dialect_name, listing.order, migrations, listing.strays)
 
 
-def read_folder(folder: Path) -> tuple[bytes | None, tuple[str, ...]]:
+def read_folder(folder: Path) -> Contents:
     """A folder's ``migration.sql`` bytes, or None and what the folder holds instead."""
     raw = read_if_present(os.path.join(folder, MIGRATION_FILE))  # a string: 50,000 Path objects cost 0.2 s
     if raw is not None:
@@ -124,14 +136,13 @@ def read_migration(folder: Path, raw: bytes, dialect: Dialect, sql_path: Path | 
 
 def reparse_lazily(migration: Migration, dialect: Dialect) -> None:
     """Let a migration's statements get their tokens and syntax trees back on first use."""
-    text = migration.text if migration.nul_offset is None else migration.text.replace("\x00", " ")
-    migration.token_source = partial(_statement_tokens, migration, dialect, text)
+    migration.token_source = partial(_statement_tokens, migration, dialect, migration.parse_text)
     migration.parser = partial(parse_statement, dialect)
 
 
 def split_statements(migration: Migration, dialect: Dialect) -> list[Statement]:
     """Statements as the author wrote them (a NUL, which PostgreSQL rejects, is read as a space)."""
-    text = migration.text if migration.nul_offset is None else migration.text.replace("\x00", " ")
+    text = migration.parse_text
     tokens = tokenize(dialect, text, migration)
     statements = []
     byte_offset = migration.byte_offset

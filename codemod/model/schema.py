@@ -25,6 +25,29 @@ def render(node: exp.Expression | None, dialect: str) -> str:
 # One tuple for each step a path can take (``("expressions", 3)``): a large tree's state holds
 # hundreds of thousands of paths made of the same few steps, and so does its cache entry.
 _STEPS: dict[tuple[str, int | None], tuple[str, int | None]] = {}
+NodePath = tuple[tuple[str, int | None], ...]  # (argument, index in it or None) from a root down to a node
+
+
+def node_path(node: exp.Expression, stop: exp.Expression | None = None) -> tuple[Any, NodePath]:
+    """Where a node is: the root of its syntax tree (or ``stop``, an ancestor the walk meets first)
+    and the path from there down to it."""
+    steps: list[tuple[str, int | None]] = []
+    root: Any = node
+    while root.parent is not None and root is not stop:
+        step = (root.arg_key, root.index)
+        steps.append(_STEPS.setdefault(step, step))
+        root = root.parent
+    steps.reverse()
+    return root, tuple(steps)
+
+
+def follow(root: exp.Expression, path: NodePath) -> exp.Expression:
+    """The node a path leads to from a root (the inverse of :func:`node_path`)."""
+    node = root
+    for key, index in path:
+        child = node.args[key]
+        node = child[index] if index is not None else child
+    return node
 
 
 class NodeRef:
@@ -39,7 +62,7 @@ class NodeRef:
 
     __slots__ = ("statement", "path", "_node")
 
-    def __init__(self, statement: Statement, path: tuple[tuple[str, int | None], ...], node: exp.Expression | None = None) -> None:
+    def __init__(self, statement: Statement, path: NodePath, node: exp.Expression | None = None) -> None:
         self.statement = statement
         self.path = path
         self._node = node
@@ -48,22 +71,13 @@ class NodeRef:
     def to(cls, statement: Statement, node: exp.Expression, under: NodeRef | None = None) -> NodeRef | None:
         """A reference to ``node`` if it is in ``statement``'s syntax tree (None: another tree's);
         ``under``, a reference to one of its ancestors, shortens the walk."""
-        path: list[tuple[str, int | None]] = []
-        root: Any = node
         top = under._node if under is not None else None
-        while root.parent is not None:
-            if root is top:
-                break
-            step = (root.arg_key, root.index)
-            path.append(_STEPS.setdefault(step, step))
-            root = root.parent
-        if root is top and under is not None:
-            path.reverse()
-            return cls(statement, under.path + tuple(path), node)
+        root, path = node_path(node, top)
+        if under is not None and root is top:
+            return cls(statement, under.path + path, node)
         if root is not statement._expression:
             return None
-        path.reverse()
-        return cls(statement, tuple(path), node)
+        return cls(statement, path, node)
 
     def let_go(self) -> None:
         """Forget the node (its statement is letting its syntax tree go); :meth:`resolve` finds it again."""
@@ -71,13 +85,10 @@ class NodeRef:
 
     def resolve(self) -> exp.Expression:
         if self._node is None:
-            node = self.statement.expression
-            if node is None:
+            root = self.statement.expression
+            if root is None:
                 raise ValueError(f"{self.statement.migration.name}: a cached node of a statement that no longer parses")
-            for key, index in self.path:
-                child = node.args[key]
-                node = child[index] if index is not None else child
-            self._node = node
+            self._node = follow(root, self.path)
         return self._node
 
     def __eq__(self, other: object) -> bool:

@@ -129,12 +129,16 @@ class Migration:
     # a statement's syntax tree again from its tokens (statements restored from the cache)
     parser: Callable[[list[Token], str], exp.Expression | None] | None = field(default=None, repr=False, compare=False)
 
+    @property
+    def parse_text(self) -> str:
+        """The text as codemod tokenizes and parses it: a NUL, which PostgreSQL rejects, read as a space."""
+        return self.text if self.nul_offset is None else self.text.replace("\x00", " ")
+
     def parse_again(self, statement: Statement) -> exp.Expression | None:
         """Parse a statement the way :func:`codemod.analysis.tree.split_statements` parsed it."""
         if self.parser is None:
             raise ValueError(f"migration {self.name}: a statement without its syntax tree and no parser")
-        text = self.text if self.nul_offset is None else self.text.replace("\x00", " ")
-        return self.parser(statement.tokens, text)
+        return self.parser(statement.tokens, self.parse_text)
 
     def restore_tokens(self) -> None:
         """Give every statement that let its tokens go the same tokens again."""
