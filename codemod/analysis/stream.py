@@ -42,10 +42,10 @@ def replay_listing(
 
     def read_one_by_one() -> Iterator[Migration]:
         for migration in read_migrations(listing, len(migrations), contents, progress):
-            if let_go and migration.position % COLLECT_EVERY == 0:
-                gc.collect(0)  # the syntax trees of the migrations replayed since the last time
             migrations.append(migration)
-            yield migration
+            yield migration  # back here once it is replayed, before the next one is read
+            if let_go and (migration.position + 1) % COLLECT_EVERY == 0:
+                gc.collect(0)  # the syntax trees of the migrations replayed since the last time
 
     replay, carry = replay_onwards(read_one_by_one(), listing.dialect, carried, let_go)
     return migrations, replay, carry
